@@ -1,0 +1,83 @@
+"""The custom user: the email address is the login; the role decides which pages are open."""
+
+from django.conf import settings
+from django.contrib.auth.base_user import BaseUserManager
+from django.contrib.auth.models import AbstractBaseUser, PermissionsMixin
+from django.db import models
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+
+class UserManager(BaseUserManager["User"]):
+    use_in_migrations = True
+
+    def _create_user(self, email: str, password: str | None, **extra) -> "User":
+        if not email:
+            raise ValueError("An email address is required.")
+        user = self.model(email=self.normalize_email(email).lower(), **extra)
+        user.set_password(password)
+        user.save(using=self._db)
+        return user
+
+    def create_user(self, email: str, password: str | None = None, **extra) -> "User":
+        extra.setdefault("is_staff", False)
+        extra.setdefault("is_superuser", False)
+        return self._create_user(email, password, **extra)
+
+    def create_superuser(self, email: str, password: str | None = None, **extra) -> "User":
+        extra.update(is_staff=True, is_superuser=True, role=User.Role.ADMIN)
+        return self._create_user(email, password, **extra)
+
+
+class User(AbstractBaseUser, PermissionsMixin):
+    """A person with a login.
+
+    `role` says whether someone works for the KI. Volunteers and organisation coordinators are
+    both MEMBERs: being a volunteer comes with a volunteer profile, being a coordinator comes with
+    a membership in an organisation (see backend/accounts/roles.py).
+    """
+
+    class Role(models.TextChoices):
+        MEMBER = "member", _("Ehrenamt / Initiative")
+        KI_STAFF = "ki_staff", _("KI-Team (Sachbearbeitung)")
+        KI_LEAD = "ki_lead", _("KI-Leitung")
+        ADMIN = "admin", _("Administration")
+
+    email = models.EmailField(_("E-Mail-Adresse"), unique=True)
+    full_name = models.CharField(_("Name"), max_length=150, blank=True)
+    role = models.CharField(_("Rolle"), max_length=16, choices=Role.choices, default=Role.MEMBER)
+    language = models.CharField(
+        _("Sprache"), max_length=8, choices=settings.LANGUAGES, default=settings.LANGUAGE_CODE
+    )
+    is_active = models.BooleanField(_("aktiv"), default=True)
+    is_staff = models.BooleanField(
+        _("Zugang zur technischen Administration"),
+        default=False,
+        help_text=_("Darf die Django-Administration öffnen (nur mit Zwei-Faktor-Anmeldung)."),
+    )
+    date_joined = models.DateTimeField(_("registriert am"), default=timezone.now)
+
+    objects = UserManager()
+
+    USERNAME_FIELD = "email"
+    EMAIL_FIELD = "email"
+    REQUIRED_FIELDS: list[str] = []
+
+    class Meta:
+        verbose_name = _("Konto")
+        verbose_name_plural = _("Konten")
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(role__in=["member", "ki_staff", "ki_lead", "admin"]),
+                name="user_role_valid",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.full_name or self.email
+
+    def get_full_name(self) -> str:
+        return self.full_name or self.email
+
+    def get_short_name(self) -> str:
+        return self.full_name.split(" ")[0] if self.full_name else self.email

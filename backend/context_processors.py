@@ -1,0 +1,14 @@
+from django.conf import settings
+
+from backend.accounts.roles import roles_of
+
+
+def platform(request):
+    """Deployment name and the current user's roles for the header and navigation."""
+    user = getattr(request, "user", None)
+    return {
+        "KI_NAME": settings.KI_NAME,
+        "KI_SHORT_NAME": settings.KI_SHORT_NAME,
+        "MAILBOX_ENABLED": settings.MAILBOX_ENABLED,
+        "user_roles": roles_of(user) if user is not None else [],
+    }

@@ -1,0 +1,39 @@
+"""Domain errors. Services raise these; the API maps them to 400/409 and HTML views to form
+errors, each in one place."""
+
+from django.utils.translation import gettext_lazy as _
+
+
+class DomainError(Exception):
+    """A rule of the domain was broken by the request. Maps to HTTP 400."""
+
+    status_code = 400
+    default_message = _("Die Anfrage ist ungültig.")
+
+    def __init__(self, message: str | None = None, *, field: str | None = None):
+        self.message = message or str(self.default_message)
+        self.field = field
+        super().__init__(self.message)
+
+
+class ValidationFailed(DomainError):
+    """Input that is well-formed but not acceptable (HTTP 400)."""
+
+
+class ConflictError(DomainError):
+    """The current state of the data does not allow the change (HTTP 409)."""
+
+    status_code = 409
+    default_message = _("Die Änderung passt nicht zum aktuellen Stand.")
+
+
+class InvalidTransition(ConflictError):
+    """A status change that is not allowed from the current status."""
+
+    default_message = _("Dieser Statuswechsel ist im aktuellen Zustand nicht möglich.")
+
+
+class CapacityExceeded(ConflictError):
+    """A scarce resource (seat, helper slot, budget) is used up."""
+
+    default_message = _("Es ist keine Kapazität mehr frei.")

@@ -1,0 +1,20 @@
+"""Settings for pytest. The database, broker and cache come from the environment like
+everywhere else; CI points them at PostgreSQL and Redis (see .ci/run)."""
+
+from .base import *  # noqa: F403
+from .base import CELERY_BROKER_URL, VAR_DIR
+
+DEBUG = False
+# Fast hashing in tests; Argon2 itself is tested through the production settings check.
+PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]  # noqa: S303
+EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+MAILBOX_DIR = VAR_DIR / "test-mail"
+# Tests deliver notifications explicitly (or through a real worker in the end-to-end tests);
+# a memory broker keeps the on-commit enqueue from needing a server unless one is configured.
+if CELERY_BROKER_URL.startswith("filesystem"):
+    CELERY_BROKER_URL = "memory://"
+    CELERY_BROKER_TRANSPORT_OPTIONS = {}
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+}

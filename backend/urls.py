@@ -1,0 +1,27 @@
+from django.contrib import admin
+from django.urls import include, path
+
+from . import views
+from .admin_site import configure_admin_site
+
+configure_admin_site()
+
+LEGAL_PAGES = {
+    "impressum": "impressum",
+    "datenschutz": "datenschutz",
+    "barrierefreiheit": "barrierefreiheit",
+}
+
+urlpatterns = [
+    path("", views.home, name="home"),
+    path("healthz", views.healthz, name="healthz"),
+    path("sprache/", views.set_language, name="set_language"),
+    path("konto/", include("allauth.urls")),
+    path("verwaltung/benachrichtigungen/", include("notifications.urls")),
+    path("admin/", admin.site.urls),
+    path("postfach/", views.mailbox, name="mailbox"),
+]
+urlpatterns += [
+    path(f"{slug}/", views.legal_page, {"page": page}, name=page)
+    for slug, page in LEGAL_PAGES.items()
+]

@@ -1,0 +1,1 @@
+"""KOMM-AN funding: programmes, budget pots, applications (filled by the funding issue)."""
