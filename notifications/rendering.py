@@ -33,6 +33,8 @@ def _base_context(notification: Notification) -> dict[str, Any]:
             "domain": urlsplit(settings.SITE_URL).netloc,
         },
         "email": notification.to_email,
+        # allauth's fallback templates display the user; loaded fresh, never stored.
+        "user": recipient,
     }
 
 

@@ -16,7 +16,6 @@ from typing import TYPE_CHECKING, Any
 from django.conf import settings
 from django.db import transaction
 from django.db.models import F, Q
-from django.template import TemplateDoesNotExist
 from django.utils import timezone
 
 from .models import Notification
@@ -114,13 +113,14 @@ def _finish(notification_id: int, *, status: str, error: str = "") -> None:
     )
 
 
-def _is_permanent(exc: Exception) -> bool:
+def _is_transient(exc: Exception) -> bool:
+    """Errors a later attempt may not see: connection problems and SMTP 4xx answers.
+    Everything else (SMTP 5xx, a broken template) fails the notification for good."""
     if isinstance(exc, smtplib.SMTPRecipientsRefused):
-        codes = [code for code, _msg in exc.recipients.values()]
-        return all(code >= 500 for code in codes)
+        return any(code < 500 for code, _msg in exc.recipients.values())
     if isinstance(exc, smtplib.SMTPResponseException):
-        return exc.smtp_code >= 500
-    return isinstance(exc, TemplateDoesNotExist | ValueError | KeyError)
+        return exc.smtp_code < 500
+    return isinstance(exc, smtplib.SMTPServerDisconnected | OSError)
 
 
 def deliver(*, notification_id: int) -> str:
@@ -143,7 +143,7 @@ def deliver(*, notification_id: int) -> str:
         message.send(fail_silently=False)
     except Exception as exc:
         reason = f"{type(exc).__name__}: {exc}"
-        if _is_permanent(exc) or notification.attempts >= settings.NOTIFICATIONS_MAX_ATTEMPTS:
+        if not _is_transient(exc) or notification.attempts >= settings.NOTIFICATIONS_MAX_ATTEMPTS:
             logger.error("Notification %s failed permanently: %s", notification_id, reason)
             _finish(notification_id, status=Notification.Status.FAILED, error=reason)
             return "failed"

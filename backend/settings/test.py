@@ -13,8 +13,20 @@ MAILBOX_DIR = VAR_DIR / "test-mail"
 # a memory broker keeps the on-commit enqueue from needing a server unless one is configured.
 if CELERY_BROKER_URL.startswith("filesystem"):
     CELERY_BROKER_URL = "memory://"
-    CELERY_BROKER_TRANSPORT_OPTIONS = {}
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
+
+# A file (not memory) for SQLite test databases, so that worker processes started by the
+# end-to-end tests see the same data.
+from .base import DATABASES  # noqa: E402
+
+if DATABASES["default"]["ENGINE"].endswith("sqlite3"):
+    DATABASES["default"]["TEST"] = {"NAME": str(VAR_DIR / "test-db.sqlite3")}
+WHITENOISE_USE_FINDERS = True
+WHITENOISE_AUTOREFRESH = True
+from .base import REDIS_URL  # noqa: E402
+
+if not REDIS_URL:
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}

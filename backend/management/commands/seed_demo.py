@@ -4,7 +4,6 @@ Idempotent: running it again updates the same rows. Refuses to run with producti
 """
 
 from django.conf import settings
-from django.contrib.sites.models import Site
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 from django.utils import timezone
@@ -64,13 +63,6 @@ class Command(BaseCommand):
     def _seed(self) -> None:
         towns_load_reference()
         towns = {town.name: town for town in Town.objects.all()}
-        Site.objects.update_or_create(
-            pk=settings.SITE_ID,
-            defaults={
-                "domain": settings.SITE_URL.split("://", 1)[-1],
-                "name": settings.KI_SHORT_NAME,
-            },
-        )
         now = timezone.now()
         organisations = {}
         for name, kind, town, verified in ORGANISATIONS:

@@ -1,0 +1,114 @@
+"""Shared fixtures. Services (PostgreSQL, Redis) are real; in CI a missing one is an error."""
+
+from __future__ import annotations
+
+import os
+import socket
+from contextlib import contextmanager
+from urllib.parse import urlsplit
+
+import pytest
+from allauth.mfa.totp.internal.auth import format_hotp_value, hotp_value
+from django.conf import settings
+
+from backend.accounts.services import user_set_totp
+
+from .factories import TEST_PASSWORD, UserFactory, VolunteerFactory
+
+IN_CI = os.environ.get("CI", "").lower() in {"1", "true", "yes"}
+TOTP_SECRET = "JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP"
+
+
+def require_service(name: str, url: str) -> None:
+    """Skip locally, fail in CI, when a real service the test needs is not reachable."""
+    parts = urlsplit(url)
+    try:
+        with socket.create_connection((parts.hostname or "127.0.0.1", parts.port), timeout=2):
+            return
+    except OSError as exc:
+        message = f"{name} is not reachable at {parts.hostname}:{parts.port} ({exc})"
+        if IN_CI:
+            pytest.fail(message)
+        pytest.skip(message)
+
+
+def redis_url(db: int = 15) -> str:
+    """The Redis the tests use: the configured broker if it is Redis, else the local default."""
+    url = settings.CELERY_BROKER_URL
+    if url.startswith("redis://"):
+        return url
+    return f"redis://127.0.0.1:6379/{db}"
+
+
+def totp_code(secret: str = TOTP_SECRET) -> str:
+    """The current TOTP code for a base32 secret, as an authenticator app would show it."""
+    import time
+
+    return format_hotp_value(hotp_value(secret, int(time.time()) // 30))
+
+
+@pytest.fixture
+def password() -> str:
+    return TEST_PASSWORD
+
+
+@pytest.fixture
+def volunteer(db):
+    return VolunteerFactory()
+
+
+@pytest.fixture
+def staff_with_mfa(db):
+    user = UserFactory(ki_staff=True)
+    user_set_totp(user=user, secret=TOTP_SECRET)
+    return user
+
+
+@pytest.fixture
+def staff_without_mfa(db):
+    return UserFactory(ki_staff=True)
+
+
+@pytest.fixture(autouse=True)
+def _clear_cache():
+    """Rate-limit counters and used TOTP codes live in the cache; each test starts clean."""
+    from django.core.cache import cache
+
+    cache.clear()
+    yield
+
+
+@contextmanager
+def use_broker(url: str):
+    """Point this process's Celery app at another broker for the duration (publishing only).
+
+    Celery reads CELERY_BROKER_URL from the environment before its configuration, so both
+    are switched."""
+    from backend.celery import app
+
+    def switch(to: str | None) -> None:
+        if to is None:
+            os.environ.pop("CELERY_BROKER_URL", None)
+        else:
+            os.environ["CELERY_BROKER_URL"] = to
+        app._pool = None
+        app.amqp._producer_pool = None
+
+    previous = os.environ.get("CELERY_BROKER_URL")
+    switch(url)
+    try:
+        yield app
+    finally:
+        switch(previous)
+
+
+@contextmanager
+def eager_tasks():
+    """Run tasks inline (for tests of what a sweep enqueues, without a worker process)."""
+    from backend.celery import app
+
+    app.conf.task_always_eager = True
+    try:
+        yield
+    finally:
+        app.conf.task_always_eager = False
