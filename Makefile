@@ -29,7 +29,7 @@ node_modules/.installed: package.json package-lock.json
 	touch $@
 
 dirs:
-	@mkdir -p var/broker/queue var/broker/processed var/mail var/cache var/private
+	@mkdir -p var/broker/queue var/broker/processed var/broker/control var/mail var/cache var/private
 
 ## Compiled translations (.mo files are build output, not tracked).
 messages: $(VENV)/.installed

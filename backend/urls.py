@@ -18,6 +18,7 @@ urlpatterns = [
     path("sprache/", views.set_language, name="set_language"),
     path("konto/", include("allauth.urls")),
     path("verwaltung/benachrichtigungen/", include("notifications.urls")),
+    path("api/", include("backend.api.urls")),
     path("admin/", admin.site.urls),
     path("postfach/", views.mailbox, name="mailbox"),
 ]

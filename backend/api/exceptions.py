@@ -1,0 +1,74 @@
+"""One error format for the whole API, and the one place that maps DomainError to HTTP.
+
+Every error response body looks like:
+    {"type": "validation_error", "detail": "Human-readable message", "errors": {"field": ["..."]}}
+"errors" is present only for validation errors.
+"""
+
+from __future__ import annotations
+
+from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
+from django.http import Http404
+from django.utils.translation import gettext as _
+from rest_framework import exceptions, status
+from rest_framework.response import Response
+from rest_framework.views import exception_handler as drf_exception_handler
+
+from backend.errors import DomainError
+
+_TYPES = {
+    400: "validation_error",
+    401: "not_authenticated",
+    403: "permission_denied",
+    404: "not_found",
+    405: "method_not_allowed",
+    406: "not_acceptable",
+    409: "conflict",
+    415: "unsupported_media_type",
+    429: "throttled",
+}
+
+
+def _flatten(detail) -> str:
+    if isinstance(detail, list):
+        return " ".join(_flatten(item) for item in detail)
+    if isinstance(detail, dict):
+        return " ".join(_flatten(item) for item in detail.values())
+    return str(detail)
+
+
+def exception_handler(exc, context):
+    if isinstance(exc, DomainError):
+        body = {"type": _TYPES.get(exc.status_code, "error"), "detail": exc.message}
+        if exc.field:
+            body["errors"] = {exc.field: [exc.message]}
+        return Response(body, status=exc.status_code)
+    if isinstance(exc, Http404):
+        exc = exceptions.NotFound()
+    elif isinstance(exc, DjangoPermissionDenied):
+        exc = exceptions.PermissionDenied()
+
+    response = drf_exception_handler(exc, context)
+    if response is None:
+        return None  # a real server error: Django's 500 handling and logging take over
+    code = response.status_code
+    body: dict = {"type": _TYPES.get(code, "error")}
+    if isinstance(exc, exceptions.ValidationError):
+        detail = exc.detail
+        if isinstance(detail, dict):
+            body["detail"] = _flatten(detail.get("non_field_errors", "")) or str(
+                _("Die Eingaben sind nicht gültig.")
+            )
+            body["errors"] = {
+                k: [str(m) for m in v] if isinstance(v, list) else [_flatten(v)]
+                for k, v in detail.items()
+            }
+        else:
+            body["detail"] = _flatten(detail)
+            body["errors"] = {"non_field_errors": [_flatten(detail)]}
+    else:
+        body["detail"] = _flatten(getattr(exc, "detail", response.data))
+    response.data = body
+    if code == status.HTTP_401_UNAUTHORIZED and "WWW-Authenticate" not in response:
+        response["WWW-Authenticate"] = 'Token realm="api"'
+    return response
