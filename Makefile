@@ -8,7 +8,7 @@ PY := $(BIN)/python
 PORT ?= 8000
 export DJANGO_SETTINGS_MODULE ?= backend.settings.local
 
-.PHONY: run test setup dirs lint format fuzz bench messages clean help
+.PHONY: run test setup dirs lint format fuzz bench audit browser messages clean help
 
 help:
 	@echo "make run    - set up and serve the platform with demo data on http://127.0.0.1:$(PORT)"
@@ -43,8 +43,30 @@ run: setup
 	@echo "Serving on http://127.0.0.1:$(PORT) (web + worker + beat); Ctrl-C stops all three."
 	PATH="$(CURDIR)/$(BIN):$$PATH" PORT=$(PORT) $(BIN)/honcho start -f Procfile
 
-test: setup
+test: setup browser
 	DJANGO_SETTINGS_MODULE=backend.settings.test $(BIN)/pytest $(PYTEST_ARGS)
+
+## Debian's Chromium for the browser tests (Playwright drives it; it never downloads one).
+browser:
+	@command -v chromium >/dev/null || { echo "installing Debian's chromium"; \
+	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; }
+
+## API fuzzing against the live schema, as anonymous and as every demo role.
+fuzz: setup
+	DJANGO_SETTINGS_MODULE=backend.settings.test $(BIN)/pytest tests/fuzz $(PYTEST_ARGS)
+
+## Benchmarks (not part of `make test`): `make bench`, `make bench SCALE=10000`.
+SCALE ?= 100000
+bench: setup
+	@command -v wrk >/dev/null || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq wrk >/dev/null; }
+	$(PY) -m tests.bench.run --scale $(SCALE)
+
+## Security lint and known vulnerabilities of the locked dependencies.
+audit: $(VENV)/.installed
+	$(BIN)/bandit -q --severity-level medium -c pyproject.toml -r backend volunteers funding notifications
+	@# Fails on any known vulnerability. Packages the vulnerability service cannot answer for
+	@# are listed as skipped (this network serves PyPI's index but not its per-release JSON).
+	$(BIN)/pip-audit --disable-pip --require-hashes -r requirements.lock --progress-spinner off
 
 lint: $(VENV)/.installed
 	$(BIN)/ruff check .

@@ -78,6 +78,11 @@ MIDDLEWARE = [
     "backend.middleware.PrivatePagesMiddleware",
 ]
 
+# Benchmarks: report SQL queries per request in a response header (never in normal operation).
+QUERY_COUNT_HEADER = env.bool("QUERY_COUNT_HEADER", default=False)
+if QUERY_COUNT_HEADER:
+    MIDDLEWARE.insert(0, "backend.middleware.QueryCountMiddleware")
+
 ROOT_URLCONF = "backend.urls"
 WSGI_APPLICATION = "backend.wsgi.application"
 SITE_ID = 1
