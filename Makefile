@@ -8,19 +8,25 @@ PY := $(BIN)/python
 PORT ?= 8000
 export DJANGO_SETTINGS_MODULE ?= backend.settings.local
 
-.PHONY: run test setup dirs lint format fuzz bench audit browser messages clean help
+.PHONY: run test setup lock dirs lint format fuzz bench audit browser messages clean help
 
 help:
 	@echo "make run    - set up and serve the platform with demo data on http://127.0.0.1:$(PORT)"
 	@echo "make test   - set up and run the test suite"
 	@echo "make lint   - ruff"
 
-## Python environment from the lock file (hash-checked), rebuilt when the lock changes.
-$(VENV)/.installed: requirements.lock
+## Python environment from the lock files (hash-checked), rebuilt when a lock changes.
+## requirements.lock: what production runs (the Docker image); requirements-dev.lock adds the
+## test and lint tools. Regenerate both with `make lock` after changing pyproject.toml.
+$(VENV)/.installed: requirements.lock requirements-dev.lock
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "Python 3.11+ is required (found " + sys.version.split()[0] + "); set PYTHON=python3.11")'
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
-	$(PY) -m pip install --quiet --require-hashes --no-deps -r requirements.lock
+	$(PY) -m pip install --quiet --require-hashes --no-deps -r requirements-dev.lock
 	touch $@
+
+lock:
+	uv pip compile pyproject.toml --generate-hashes --python-version 3.11 -o requirements.lock --no-header -q
+	uv pip compile pyproject.toml --group dev --generate-hashes --python-version 3.11 -o requirements-dev.lock --no-header -q
 
 ## Front-end assets (KERN UX, htmx) from npm, served by the app.
 node_modules/.installed: package.json package-lock.json
@@ -66,7 +72,7 @@ audit: $(VENV)/.installed
 	$(BIN)/bandit -q --severity-level medium -c pyproject.toml -r backend volunteers funding notifications
 	@# Fails on any known vulnerability. Packages the vulnerability service cannot answer for
 	@# are listed as skipped (this network serves PyPI's index but not its per-release JSON).
-	$(BIN)/pip-audit --disable-pip --require-hashes -r requirements.lock --progress-spinner off
+	$(BIN)/pip-audit --disable-pip --require-hashes -r requirements-dev.lock --progress-spinner off
 
 lint: $(VENV)/.installed
 	$(BIN)/ruff check .
