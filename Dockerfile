@@ -44,6 +44,7 @@ RUN python manage.py compilemessages --ignore=node_modules -v0 \
        SECRET_KEY=build-only-not-a-secret-0123456789abcdefghijklmnopqrstuvwxyz \
        ALLOWED_HOSTS=build.invalid \
        SITE_URL=https://build.invalid \
+       TRUSTED_PROXY_COUNT=1 \
        DATABASE_URL=postgres://build@build.invalid:5432/build \
        CELERY_BROKER_URL=redis://build.invalid:6379/0 \
        REDIS_URL=redis://build.invalid:6379/1 \

@@ -11,7 +11,7 @@ from django.shortcuts import render
 from django.urls import translate_url
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.cache import never_cache
-from django.views.decorators.http import require_GET, require_POST
+from django.views.decorators.http import require_GET, require_POST, require_safe
 from django.views.i18n import set_language as django_set_language
 
 from notifications.mailbox import mailbox_messages
@@ -19,6 +19,7 @@ from notifications.mailbox import mailbox_messages
 logger = logging.getLogger(__name__)
 
 
+@require_safe
 def home(request: HttpRequest) -> HttpResponse:
     from volunteers.models import Organisation, Town
 
@@ -32,6 +33,7 @@ def home(request: HttpRequest) -> HttpResponse:
     )
 
 
+@require_safe
 def legal_page(request: HttpRequest, page: str) -> HttpResponse:
     return render(request, f"legal/{page}.html")
 
@@ -91,6 +93,7 @@ def _require_mailbox() -> None:
 
 
 @never_cache
+@require_safe
 def mailbox(request: HttpRequest) -> HttpResponse:
     """Local demo only: the emails the platform sent, as the recipients would see them."""
     _require_mailbox()

@@ -19,6 +19,7 @@ REALISTIC_ENV = {
     "CELERY_BROKER_URL": "redis://127.0.0.1:6379/0",
     "REDIS_URL": "redis://127.0.0.1:6379/1",
     "EMAIL_URL": "smtp+tls://mailer:secret@smtp.example.org:587",
+    "TRUSTED_PROXY_COUNT": "1",
 }
 
 
@@ -61,6 +62,7 @@ def test_production_settings_pass_the_deployment_check():
         ({"REDIS_URL": None}, "REDIS_URL"),
         ({"EMAIL_URL": None}, "EMAIL_URL"),
         ({"SITE_URL": "http://ehrenamt.kreis-warendorf.de"}, "https"),
+        ({"TRUSTED_PROXY_COUNT": None}, "TRUSTED_PROXY_COUNT"),
     ],
 )
 def test_production_refuses_to_start_with_an_unsafe_default(override, reason):

@@ -170,6 +170,9 @@ ACCOUNT_RATE_LIMITS = {
     "reset_password": "20/m/ip,5/m/key",
     "confirm_email": "1/3m/key",
 }
+# Behind a reverse proxy, the number of proxies whose X-Forwarded-For entries allauth trusts for
+# the client address (rate limits per address). 0 = use REMOTE_ADDR (no proxy).
+ALLAUTH_TRUSTED_PROXY_COUNT = env.int("TRUSTED_PROXY_COUNT", default=0)
 MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
 MFA_TOTP_ISSUER = KI_SHORT_NAME
 MFA_RECOVERY_CODE_COUNT = 10

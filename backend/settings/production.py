@@ -4,6 +4,7 @@ from django.core.exceptions import ImproperlyConfigured
 
 from .base import *  # noqa: F403
 from .base import (
+    ALLAUTH_TRUSTED_PROXY_COUNT,
     ALLOWED_HOSTS,
     CELERY_BROKER_URL,
     DATABASES,
@@ -35,6 +36,11 @@ if not REDIS_URL:
     _refuse("REDIS_URL must be set (rate limits need a cache shared by all processes).")
 if not EMAIL_URL:
     _refuse("EMAIL_URL must be set (for example smtp+tls://user:password@host:587).")
+if ALLAUTH_TRUSTED_PROXY_COUNT < 1:
+    _refuse(
+        "TRUSTED_PROXY_COUNT must be at least 1 (the TLS proxy in front); otherwise every "
+        "visitor shares the proxy's address and one attacker locks everybody out of login."
+    )
 if not SITE_URL.startswith("https://"):
     _refuse("SITE_URL must be an https:// address.")
 

@@ -1,0 +1,125 @@
+"""The world the access matrix runs in: one account per role and objects owned by each.
+
+Every object is owned by someone, so each row of tests/security/access_matrix.py can point at
+"something that belongs to someone else". Later issues add their objects here (one attribute
+on World, built in `world`) and refer to them from their rows.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+import pytest
+
+from backend.accounts.services import user_set_totp
+from notifications.models import Notification
+from notifications.services import notify
+from tests.conftest import TOTP_SECRET
+from tests.factories import (
+    MembershipFactory,
+    OrganisationFactory,
+    TownFactory,
+    UserFactory,
+    VolunteerFactory,
+)
+from volunteers.models import Organisation, Town
+
+from .access_matrix import ROLES
+
+
+@dataclass
+class World:
+    """Accounts by role (None for anonymous) and the objects they own."""
+
+    users: dict[str, Any]
+    town: Town  # Ahlen, public reference data
+    org_x: Organisation  # verified; coordinator X is a member
+    org_y: Organisation  # verified; coordinator Y is a member
+    org_y_pending: Organisation  # not yet verified by the KI; coordinator Y is a member
+    notification_b: Notification  # an email to volunteer B in the outbox
+    extra: dict[str, Any] = field(default_factory=dict)
+
+    def __getattr__(self, name: str) -> Any:
+        # Accounts by role name: world.volunteer_b, world.coordinator_x, ...
+        users = self.__dict__.get("users", {})
+        if name in users:
+            return users[name]
+        raise AttributeError(name)
+
+
+def _staff(**traits) -> Any:
+    user = UserFactory(**traits)
+    user_set_totp(user=user, secret=TOTP_SECRET)
+    return user
+
+
+@pytest.fixture
+def world(db) -> World:
+    town = TownFactory(name="Ahlen")
+    telgte = TownFactory(name="Telgte", postal_codes=["48291"])
+    org_x = OrganisationFactory(name="Flüchtlingshilfe X", town=town)
+    org_y = OrganisationFactory(name="Begegnungscafé Y", town=telgte)
+    org_y_pending = OrganisationFactory(name="Helferkreis Y", town=telgte, unverified=True)
+    coordinator_x = UserFactory(full_name="Koordination X")
+    coordinator_y = UserFactory(full_name="Koordination Y")
+    MembershipFactory(user=coordinator_x, organisation=org_x)
+    MembershipFactory(user=coordinator_y, organisation=org_y)
+    MembershipFactory(user=coordinator_y, organisation=org_y_pending)
+    users = {
+        "anonymous": None,
+        "volunteer_a": VolunteerFactory(full_name="Volunteer A"),
+        "volunteer_b": VolunteerFactory(full_name="Volunteer B"),
+        "coordinator_x": coordinator_x,
+        "coordinator_y": coordinator_y,
+        "ki_staff": _staff(ki_staff=True, full_name="KI Staff"),
+        "ki_lead": _staff(ki_lead=True, full_name="KI Lead"),
+        "admin": _staff(admin=True, full_name="Admin"),
+        "ki_staff_without_mfa": UserFactory(ki_staff=True, full_name="KI Staff ohne 2FA"),
+    }
+    assert set(users) == set(ROLES), "the world needs exactly one account per role"
+    notification_b = notify(
+        kind="system.test", recipient=users["volunteer_b"], dedupe_key="world:volunteer-b"
+    )
+    return World(
+        users=users,
+        town=town,
+        org_x=org_x,
+        org_y=org_y,
+        org_y_pending=org_y_pending,
+        notification_b=notification_b,
+    )
+
+
+def production_settings(*names: str) -> dict[str, Any]:
+    """The values of settings `names` as backend.settings.production computes them from a
+    realistic environment (tests/test_production_settings.py), read in a fresh process."""
+    import json
+    import os
+    import subprocess
+    import sys
+
+    from tests.test_production_settings import REALISTIC_ENV, ROOT
+
+    env = {
+        k: v
+        for k, v in os.environ.items()
+        if not k.startswith(("DJANGO_", "DATABASE_", "CELERY_", "REDIS_", "EMAIL_"))
+    }
+    env.update(REALISTIC_ENV)
+    script = (
+        "import json, sys\n"
+        "from django.conf import settings\n"
+        "names = sys.argv[1:]\n"
+        "print(json.dumps({n: getattr(settings, n, None) for n in names}, default=repr))\n"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", script, *names],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
+    return json.loads(result.stdout.strip().splitlines()[-1])
