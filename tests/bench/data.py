@@ -1,0 +1,300 @@
+"""Synthetic data for the benchmark database, written with COPY.
+
+Counts are given for scale 100,000 (volunteers) and scale linearly. Each model family has one
+generator, registered with `@generator(...)` in the order it must run; a generator reads the
+ids earlier ones left in `ctx.ids` and leaves its own there. A count in DEFAULT_COUNTS that no
+generator produces yet is reported as planned. Later issues add one generator per new model.
+
+Every account shares one password hash (Argon2 once, ~0.1 s, instead of 100,000 times).
+Import this module only after django.setup() with the benchmark environment (see run.py).
+"""
+
+from __future__ import annotations
+
+import io
+import json
+import random
+import time
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+
+import psycopg
+from allauth.account.models import EmailAddress
+from django.contrib.auth.hashers import make_password
+from django.core.management import call_command
+from django.db import connection
+from django.db.migrations.executor import MigrationExecutor
+from django.db.models import Model
+from django.utils import timezone
+from psycopg import sql
+from rest_framework.authtoken.models import Token
+
+from backend.accounts.models import User
+from backend.accounts.services import user_set_totp
+from volunteers.models import Membership, Organisation, Town, VolunteerProfile
+
+from .server import POSTGRES_ADMIN_URL
+
+FULL_SCALE = 100_000
+# What a district of FULL_SCALE volunteers has; the issue that adds a model adds its generator.
+DEFAULT_COUNTS = {
+    "volunteers": 100_000,
+    "organisations": 500,
+    "help_requests": 10_000,
+    "trainings": 1_000,
+    "training_registrations": 30_000,
+    "grant_applications": 2_000,
+}
+# Not scaled: a KI has a handful of staff whatever the number of volunteers.
+FIXED_COUNTS = {"ki_staff": 5}
+
+BENCH_PASSWORD = "bench-password-2026"
+BENCH_TOTP_SECRET = "JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP"
+DOMAIN = "bench.example.org"
+# The accounts the scenarios act as (the first of their kind).
+VOLUNTEER_EMAIL = f"volunteer-1@{DOMAIN}"
+STAFF_EMAIL = f"staff-1@{DOMAIN}"
+
+FIRST_NAMES = "Anna Ben Clara David Elif Fatima Georg Hanna Ibrahim Jana Karim Lena Mehmet Nora "
+FIRST_NAMES += "Omar Paula Rami Sofia Tim Yasmin"
+LAST_NAMES = "Müller Schmidt Schneider Fischer Weber Meyer Wagner Becker Schulz Hoffmann Yılmaz "
+LAST_NAMES += "Kaya Demir Nowak Haddad Rahimi Koch Richter Klein Wolf"
+ORGANISATION_WORDS = [
+    "Flüchtlingshilfe",
+    "Willkommensinitiative",
+    "Begegnungscafé",
+    "Sprachpaten",
+    "Kulturverein",
+    "Nachbarschaftshilfe",
+    "Frauentreff",
+    "Gemeinde",
+]
+
+
+@dataclass
+class Context:
+    """What generators share: the counts, one random source, the shared hash and the ids."""
+
+    counts: dict[str, int]
+    rng: random.Random
+    cursor: psycopg.Cursor
+    password_hash: str
+    now: datetime
+    town_ids: list[int]
+    ids: dict[str, list[int]] = field(default_factory=dict)
+
+    def past(self, days: int) -> datetime:
+        """A random moment in the last `days` days."""
+        return self.now - timedelta(seconds=self.rng.randrange(days * 86400))
+
+    def full_name(self) -> str:
+        return f"{self.rng.choice(FIRST_NAMES.split())} {self.rng.choice(LAST_NAMES.split())}"
+
+
+Generator = Callable[[Context], None]
+GENERATORS: list[tuple[tuple[str, ...], Generator]] = []
+
+
+def generator(*produces: str) -> Callable[[Generator], Generator]:
+    """Register a generator; `produces` are the count names it fills."""
+
+    def register(func: Generator) -> Generator:
+        GENERATORS.append((produces, func))
+        return func
+
+    return register
+
+
+def counts_for(scale: int) -> dict[str, int]:
+    """Every default count in proportion to `scale` volunteers (at least 1 each)."""
+    counts = {name: max(1, round(n * scale / FULL_SCALE)) for name, n in DEFAULT_COUNTS.items()}
+    return {**counts, **FIXED_COUNTS}
+
+
+def copy_rows(cursor: psycopg.Cursor, model: type[Model], fields: list[str], rows: Iterable):
+    """COPY rows (tuples in the order of `fields`, model field names) into the model's table.
+    Columns left out get their database default (the id) or NULL."""
+    quote = connection.ops.quote_name
+    columns = ", ".join(quote(model._meta.get_field(f).column) for f in fields)
+    with cursor.copy(f"COPY {quote(model._meta.db_table)} ({columns}) FROM STDIN") as copy:
+        for row in rows:
+            copy.write_row(row)
+
+
+def user_ids(cursor: psycopg.Cursor, email_prefix: str) -> list[int]:
+    cursor.execute(
+        f"SELECT id FROM {User._meta.db_table} WHERE email LIKE %s ORDER BY id",
+        [f"{email_prefix}-%@{DOMAIN}"],
+    )
+    return [row[0] for row in cursor.fetchall()]
+
+
+def copy_users(ctx: Context, prefix: str, count: int, role: str) -> list[int]:
+    """`count` active accounts `<prefix>-<n>@DOMAIN` with the shared password; their ids."""
+    rows = (
+        (
+            f"{prefix}-{n}@{DOMAIN}",
+            ctx.password_hash,
+            ctx.full_name(),
+            role,
+            "en" if ctx.rng.random() < 0.15 else "de",
+            True,
+            False,
+            False,
+            ctx.past(3 * 365),
+        )
+        for n in range(1, count + 1)
+    )
+    fields = ["email", "password", "full_name", "role", "language", "is_active"]
+    fields += ["is_staff", "is_superuser", "date_joined"]
+    copy_rows(ctx.cursor, User, fields, rows)
+    return user_ids(ctx.cursor, prefix)
+
+
+@generator("volunteers")
+def volunteers(ctx: Context) -> None:
+    ids = copy_users(ctx, "volunteer", ctx.counts["volunteers"], User.Role.MEMBER)
+    rows = ((uid, ctx.rng.choice(ctx.town_ids), ctx.past(3 * 365)) for uid in ids)
+    copy_rows(ctx.cursor, VolunteerProfile, ["user", "town", "onboarding_completed_at"], rows)
+    ctx.ids["volunteer_users"] = ids
+
+
+@generator("organisations")
+def organisations(ctx: Context) -> None:
+    """Organisations (90 % verified), each with its own coordinator account."""
+    count = ctx.counts["organisations"]
+    kinds = [kind.value for kind in Organisation.Kind]
+    rows = []
+    for n in range(1, count + 1):
+        word = ORGANISATION_WORDS[n % len(ORGANISATION_WORDS)]
+        created = ctx.past(5 * 365)
+        verified = created + timedelta(days=3) if ctx.rng.random() < 0.9 else None
+        rows.append(
+            (
+                f"{word} {n}",
+                ctx.rng.choice(kinds),
+                ctx.rng.choice(ctx.town_ids),
+                f"Hauptstraße {n % 200 + 1}",
+                f"kontakt-{n}@{DOMAIN}",
+                f"{word}: Begleitung, Sprachkurse und Treffpunkt für Geflüchtete.",
+                verified,
+                created,
+            )
+        )
+    fields = ["name", "kind", "town", "address", "contact_email", "description"]
+    copy_rows(ctx.cursor, Organisation, [*fields, "verified_at", "created_at"], rows)
+    ctx.cursor.execute(f"SELECT id FROM {Organisation._meta.db_table} ORDER BY id")
+    org_ids = [row[0] for row in ctx.cursor.fetchall()]
+    coordinators = copy_users(ctx, "coordinator", count, User.Role.MEMBER)
+    memberships = ((org, user, ctx.now) for org, user in zip(org_ids, coordinators, strict=True))
+    copy_rows(ctx.cursor, Membership, ["organisation", "user", "created_at"], memberships)
+    ctx.ids["organisations"] = org_ids
+    ctx.ids["coordinator_users"] = coordinators
+
+
+@generator("ki_staff")
+def ki_staff(ctx: Context) -> None:
+    """KI staff; the first is the lead. STAFF_EMAIL gets TOTP so that its API token works."""
+    ids = copy_users(ctx, "staff", ctx.counts["ki_staff"], User.Role.KI_STAFF)
+    User.objects.filter(pk=ids[0]).update(role=User.Role.KI_LEAD)
+    ctx.ids["staff_users"] = ids
+
+
+def verify_all_emails(cursor: psycopg.Cursor) -> None:
+    """Every generated account has a verified primary address (allauth refuses login else)."""
+    fields = ["user", "email", "verified", "primary"]
+    quote = connection.ops.quote_name
+    columns = ", ".join(quote(EmailAddress._meta.get_field(f).column) for f in fields)
+    cursor.execute(
+        f"INSERT INTO {EmailAddress._meta.db_table} ({columns}) "
+        f"SELECT id, email, true, true FROM {User._meta.db_table} WHERE email LIKE %s",
+        [f"%@{DOMAIN}"],
+    )
+
+
+def create_bench_credentials() -> None:
+    """API tokens for the scenario accounts, TOTP for the staff one."""
+    volunteer = User.objects.get(email=VOLUNTEER_EMAIL)
+    staff = User.objects.get(email=STAFF_EMAIL)
+    user_set_totp(user=staff, secret=BENCH_TOTP_SECRET)
+    for user in (volunteer, staff):
+        Token.objects.get_or_create(user=user)
+
+
+def tokens() -> dict[str, str]:
+    """API token keys of the scenario accounts, by email."""
+    return dict(
+        Token.objects.filter(user__email__in=[VOLUNTEER_EMAIL, STAFF_EMAIL]).values_list(
+            "user__email", "key"
+        )
+    )
+
+
+def split_counts(scale: int) -> tuple[dict[str, int], dict[str, int]]:
+    """(generated, planned): the counts at this scale with and without a generator."""
+    produced = {name for names, _ in GENERATORS for name in names}
+    counts = counts_for(scale).items()
+    return (
+        {k: v for k, v in counts if k in produced},
+        {k: v for k, v in counts if k not in produced},
+    )
+
+
+def marker(scale: int) -> str:
+    """Stored as the database comment: a kept database is reused only if this matches."""
+    return json.dumps({"scale": scale, "generators": [f.__name__ for _, f in GENERATORS]})
+
+
+def _admin(sql: str, params: list | None = None) -> list[tuple]:
+    with psycopg.connect(POSTGRES_ADMIN_URL, autocommit=True) as conn:
+        cur = conn.execute(sql, params)
+        return cur.fetchall() if cur.description else []
+
+
+def reusable(database: str, scale: int) -> bool:
+    """The database exists, was generated at this scale by these generators, and is migrated."""
+    rows = _admin(
+        "SELECT shobj_description(oid, 'pg_database') FROM pg_database WHERE datname = %s",
+        [database],
+    )
+    if not rows or rows[0][0] != marker(scale):
+        return False
+    executor = MigrationExecutor(connection)
+    return not executor.migration_plan(executor.loader.graph.leaf_nodes())
+
+
+def recreate_database(database: str) -> None:
+    quoted = sql.Identifier(database).as_string()
+    _admin(f"DROP DATABASE IF EXISTS {quoted} WITH (FORCE)")
+    _admin(f"CREATE DATABASE {quoted}")
+
+
+def generate(database: str, scale: int) -> None:
+    """Drop, create, migrate and fill the benchmark database."""
+    connection.close()
+    recreate_database(database)
+    call_command("migrate", interactive=False, verbosity=0)
+    call_command("load_reference", stdout=io.StringIO())
+    ctx_counts = counts_for(scale)
+    with connection.cursor() as wrapper:
+        cursor = wrapper.cursor  # the psycopg cursor underneath Django's wrapper
+        ctx = Context(
+            counts=ctx_counts,
+            rng=random.Random(scale),  # reproducible data
+            cursor=cursor,
+            password_hash=make_password(BENCH_PASSWORD),
+            now=timezone.now(),
+            town_ids=list(Town.objects.order_by("id").values_list("id", flat=True)),
+        )
+        for names, func in GENERATORS:
+            started = time.monotonic()
+            func(ctx)
+            done = ", ".join(f"{ctx_counts[n]:,} {n}" for n in names)
+            print(f"  generated {done} in {time.monotonic() - started:.1f} s", flush=True)
+        verify_all_emails(cursor)
+    create_bench_credentials()
+    with connection.cursor() as cursor:
+        cursor.execute("VACUUM ANALYZE")  # planner statistics as on a database in service
+    quoted = sql.Identifier(database).as_string()
+    _admin(f"COMMENT ON DATABASE {quoted} IS {sql.Literal(marker(scale)).as_string()}")
