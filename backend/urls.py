@@ -6,6 +6,9 @@ from .admin_site import configure_admin_site
 
 configure_admin_site()
 
+handler404 = "backend.api.exceptions.page_not_found"
+handler500 = "backend.api.exceptions.server_error"
+
 LEGAL_PAGES = {
     "impressum": "impressum",
     "datenschutz": "datenschutz",

@@ -8,8 +8,9 @@ Every error response body looks like:
 from __future__ import annotations
 
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
-from django.http import Http404
+from django.http import Http404, JsonResponse
 from django.utils.translation import gettext as _
+from django.views import defaults
 from rest_framework import exceptions, status
 from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
@@ -72,3 +73,24 @@ def exception_handler(exc, context):
     if code == status.HTTP_401_UNAUTHORIZED and "WWW-Authenticate" not in response:
         response["WWW-Authenticate"] = 'Token realm="api"'
     return response
+
+
+def _is_api(request) -> bool:
+    return request.path.startswith("/api/")
+
+
+def page_not_found(request, exception=None):
+    """handler404: API paths answer in the API's error format, everything else with the page."""
+    if _is_api(request):
+        return JsonResponse({"type": "not_found", "detail": _("Nicht gefunden.")}, status=404)
+    return defaults.page_not_found(request, exception)
+
+
+def server_error(request):
+    """handler500: API paths answer in the API's error format, everything else with the page."""
+    if _is_api(request):
+        return JsonResponse(
+            {"type": "server_error", "detail": _("Interner Fehler. Er wurde protokolliert.")},
+            status=500,
+        )
+    return defaults.server_error(request)

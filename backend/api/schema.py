@@ -31,8 +31,11 @@ class AutoSchema(_AutoSchema):
         else:
             # A bad or expired token is refused even on public endpoints.
             extra["401"] = error
-        if self.method in ("PUT", "PATCH", "DELETE") or "{" in self.path:
-            extra["404"] = error
+        paginated_list = self._is_list_view() and self._get_paginator() is not None
+        if self.method in ("PUT", "PATCH", "DELETE") or "{" in self.path or paginated_list:
+            extra["404"] = error  # an unknown object, or a page number past the end
+        if self.method in ("POST", "PUT", "PATCH"):
+            extra["415"] = error
         if self.method in ("POST", "PUT", "PATCH", "DELETE"):
             extra["409"] = error
         for code, response in extra.items():

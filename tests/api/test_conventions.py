@@ -146,3 +146,14 @@ def test_public_organisations_list_shows_only_verified_ones(api):
     OrganisationFactory(name="Ungeprüft", unverified=True)
     names = [o["name"] for o in api.get("/api/v1/organisations/").json()["results"]]
     assert names == ["Geprüft"]
+
+
+def test_api_paths_that_match_no_route_answer_in_the_error_format(api):
+    response = api.get("/api/v1/organisations/1.5/")
+    assert response.status_code == 404
+    assert response["Content-Type"] == "application/json"
+    assert response.json()["type"] == "not_found"
+    # Outside the API the page stays a page.
+    page = api.get("/gibt-es-nicht/")
+    assert page.status_code == 404
+    assert page["Content-Type"].startswith("text/html")
