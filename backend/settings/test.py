@@ -23,7 +23,10 @@ STORAGES = {
 from .base import DATABASES  # noqa: E402
 
 if DATABASES["default"]["ENGINE"].endswith("sqlite3"):
-    DATABASES["default"]["TEST"] = {"NAME": str(VAR_DIR / "test-db.sqlite3")}
+    # One file per run, so that two runs on one machine do not share (and lock) a database.
+    import os
+
+    DATABASES["default"]["TEST"] = {"NAME": str(VAR_DIR / f"test-db-{os.getpid()}.sqlite3")}
 WHITENOISE_USE_FINDERS = True
 WHITENOISE_AUTOREFRESH = True
 from .base import REDIS_URL  # noqa: E402

@@ -11,7 +11,7 @@ from django.utils import timezone
 from backend.accounts.models import User
 from backend.accounts.services import user_create_verified, user_set_totp
 from volunteers.models import Membership, Organisation, Town, VolunteerProfile
-from volunteers.services import towns_load_reference
+from volunteers.services.reference import towns_load_reference
 
 ORGANISATIONS = [
     # (name, kind, town, verified)

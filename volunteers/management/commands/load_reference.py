@@ -1,6 +1,6 @@
 from django.core.management.base import BaseCommand
 
-from volunteers.services import towns_load_reference
+from volunteers.services.reference import towns_load_reference
 
 
 class Command(BaseCommand):

@@ -1,0 +1,48 @@
+"""Models of the volunteers app. Import from here: `from volunteers.models import HelpRequest`."""
+
+from .assignments import (
+    ACTIVE_ASSIGNMENT_STATUSES,
+    AnonymousHours,
+    Assignment,
+    HoursEntry,
+    VolunteerCertificate,
+)
+from .help_requests import MAX_HELPERS, HelpRequest, HelpRequestLanguage
+from .organisations import CoordinatorInvitation, Membership, Organisation
+from .people import (
+    ALL_SLOTS,
+    DAY_PARTS,
+    WEEKDAYS,
+    Consent,
+    FuehrungszeugnisRecord,
+    LanguageLevel,
+    VolunteerLanguage,
+    VolunteerProfile,
+    slot_bit,
+)
+from .reference import ActivityArea, Town
+
+__all__ = [
+    "ACTIVE_ASSIGNMENT_STATUSES",
+    "ALL_SLOTS",
+    "DAY_PARTS",
+    "MAX_HELPERS",
+    "WEEKDAYS",
+    "ActivityArea",
+    "AnonymousHours",
+    "Assignment",
+    "Consent",
+    "CoordinatorInvitation",
+    "FuehrungszeugnisRecord",
+    "HelpRequest",
+    "HelpRequestLanguage",
+    "HoursEntry",
+    "LanguageLevel",
+    "Membership",
+    "Organisation",
+    "Town",
+    "VolunteerCertificate",
+    "VolunteerLanguage",
+    "VolunteerProfile",
+    "slot_bit",
+]

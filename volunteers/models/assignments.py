@@ -1,0 +1,131 @@
+"""Who helps where: assignments (offer or invitation, then confirmed), hours, certificates."""
+
+from django.conf import settings
+from django.db import models
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from .help_requests import HelpRequest
+from .organisations import Organisation
+from .reference import Town
+
+ACTIVE_ASSIGNMENT_STATUSES = ["invited", "offered", "confirmed"]
+
+
+class Assignment(models.Model):
+    class Status(models.TextChoices):
+        INVITED = "invited", _("eingeladen")
+        OFFERED = "offered", _("Hilfe angeboten")
+        CONFIRMED = "confirmed", _("bestätigt")
+        DECLINED = "declined", _("abgelehnt")
+        WITHDRAWN = "withdrawn", _("zurückgezogen")
+
+    TRANSITIONS = {
+        Status.INVITED: {Status.CONFIRMED, Status.DECLINED, Status.WITHDRAWN},
+        Status.OFFERED: {Status.CONFIRMED, Status.DECLINED, Status.WITHDRAWN},
+        Status.CONFIRMED: {Status.WITHDRAWN},
+        Status.DECLINED: set(),
+        Status.WITHDRAWN: set(),
+    }
+
+    help_request = models.ForeignKey(
+        HelpRequest, on_delete=models.CASCADE, related_name="assignments"
+    )
+    volunteer = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="assignments"
+    )
+    status = models.CharField(_("Status"), max_length=16, choices=Status.choices)
+    invited_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    message = models.CharField(_("Nachricht"), max_length=500, blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+    responded_at = models.DateTimeField(null=True, blank=True)
+    confirmed_at = models.DateTimeField(null=True, blank=True)
+    ended_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("Einsatz")
+        verbose_name_plural = _("Einsätze")
+        ordering = ["-created_at", "-id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["help_request", "volunteer"],
+                condition=models.Q(status__in=ACTIVE_ASSIGNMENT_STATUSES),
+                name="assignment_one_active_per_request",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(
+                    status__in=["invited", "offered", "confirmed", "declined", "withdrawn"]
+                ),
+                name="assignment_status_valid",
+            ),
+        ]
+        indexes = [models.Index(fields=["volunteer", "status"], name="assignment_volunteer_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.volunteer} → {self.help_request}"
+
+
+class HoursEntry(models.Model):
+    class Status(models.TextChoices):
+        SUBMITTED = "submitted", _("eingereicht")
+        CONFIRMED = "confirmed", _("bestätigt")
+        REJECTED = "rejected", _("abgelehnt")
+
+    assignment = models.ForeignKey(Assignment, on_delete=models.CASCADE, related_name="hours")
+    date = models.DateField(_("Datum"))
+    hours = models.DecimalField(_("Stunden"), max_digits=4, decimal_places=2)
+    note = models.CharField(_("Notiz"), max_length=200, blank=True)
+    status = models.CharField(
+        _("Status"), max_length=16, choices=Status.choices, default=Status.SUBMITTED
+    )
+    reviewed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    reviewed_at = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        verbose_name = _("Stunden")
+        verbose_name_plural = _("Stunden")
+        ordering = ["-date", "-id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(hours__gt=0, hours__lte=24), name="hours_between_0_and_24"
+            ),
+        ]
+
+
+class AnonymousHours(models.Model):
+    """Confirmed hours of deleted accounts, kept only as counts per town, organisation, year."""
+
+    town = models.ForeignKey(Town, null=True, on_delete=models.SET_NULL, related_name="+")
+    organisation = models.ForeignKey(
+        Organisation, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    year = models.PositiveSmallIntegerField()
+    hours = models.DecimalField(max_digits=10, decimal_places=2, default=0)
+
+    class Meta:
+        verbose_name = _("Anonymisierte Stunden")
+        verbose_name_plural = _("Anonymisierte Stunden")
+        indexes = [models.Index(fields=["year", "town"], name="anonymous_hours_idx")]
+
+
+class VolunteerCertificate(models.Model):
+    """An Ehrenamtsnachweis as rendered: stored with its hash, re-rendered only when missing."""
+
+    volunteer = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="volunteer_certificates"
+    )
+    code = models.CharField(_("Prüfcode"), max_length=20, unique=True)
+    data_fingerprint = models.CharField(max_length=64)
+    sha256 = models.CharField(max_length=64)
+    pdf = models.BinaryField()
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        verbose_name = _("Ehrenamtsnachweis")
+        verbose_name_plural = _("Ehrenamtsnachweise")
+        ordering = ["-created_at"]
