@@ -29,3 +29,6 @@ class StatusChange(models.Model):
                 fields=["content_type", "object_id", "at"], name="status_change_subject_idx"
             )
         ]
+
+    def __str__(self) -> str:
+        return f"{self.from_status} → {self.to_status}"

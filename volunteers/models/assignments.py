@@ -96,6 +96,9 @@ class HoursEntry(models.Model):
             ),
         ]
 
+    def __str__(self) -> str:
+        return f"{self.date}: {self.hours} h"
+
 
 class AnonymousHours(models.Model):
     """Confirmed hours of deleted accounts, kept only as counts per town, organisation, year."""
@@ -111,6 +114,9 @@ class AnonymousHours(models.Model):
         verbose_name = _("Anonymisierte Stunden")
         verbose_name_plural = _("Anonymisierte Stunden")
         indexes = [models.Index(fields=["year", "town"], name="anonymous_hours_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.year}: {self.hours} h"
 
 
 class VolunteerCertificate(models.Model):
@@ -129,3 +135,6 @@ class VolunteerCertificate(models.Model):
         verbose_name = _("Ehrenamtsnachweis")
         verbose_name_plural = _("Ehrenamtsnachweise")
         ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return self.code

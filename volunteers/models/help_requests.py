@@ -127,3 +127,6 @@ class HelpRequestLanguage(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["help_request", "code"], name="request_language_once")
         ]
+
+    def __str__(self) -> str:
+        return self.code

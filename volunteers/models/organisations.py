@@ -94,3 +94,6 @@ class CoordinatorInvitation(models.Model):
                 name="invitation_open_once",
             ),
         ]
+
+    def __str__(self) -> str:
+        return self.email

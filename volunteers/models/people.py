@@ -126,6 +126,9 @@ class VolunteerLanguage(models.Model):
         ]
         indexes = [models.Index(fields=["code", "level"], name="volunteer_language_idx")]
 
+    def __str__(self) -> str:
+        return f"{self.code} ({self.level})"
+
 
 class Consent(models.Model):
     """A consent ledger row: which consent, to which text version, given and withdrawn when.
@@ -156,6 +159,9 @@ class Consent(models.Model):
             ),
         ]
 
+    def __str__(self) -> str:
+        return f"{self.kind} ({self.given_at:%Y-%m-%d})"
+
 
 class FuehrungszeugnisRecord(models.Model):
     """That a certificate of good conduct was seen: its date and the date seen. Never a copy,
@@ -182,6 +188,9 @@ class FuehrungszeugnisRecord(models.Model):
                 name="fz_seen_after_issue",
             ),
         ]
+
+    def __str__(self) -> str:
+        return f"FZ {self.certificate_date}"
 
     @property
     def valid_until(self) -> dt.date:
