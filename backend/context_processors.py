@@ -9,6 +9,9 @@ def platform(request):
     return {
         "KI_NAME": settings.KI_NAME,
         "KI_SHORT_NAME": settings.KI_SHORT_NAME,
+        "KI_DISTRICT": settings.KI_DISTRICT,
+        "KI_ADDRESS": settings.KI_ADDRESS,
+        "KI_CONTACT_EMAIL": settings.KI_CONTACT_EMAIL,
         "MAILBOX_ENABLED": settings.MAILBOX_ENABLED,
         "user_roles": roles_of(user) if user is not None else [],
     }

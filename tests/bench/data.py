@@ -32,7 +32,15 @@ from rest_framework.authtoken.models import Token
 
 from backend.accounts.models import User
 from backend.accounts.services import user_set_totp
-from volunteers.models import Membership, Organisation, Town, VolunteerProfile
+from volunteers.models import (
+    ALL_SLOTS,
+    ActivityArea,
+    Membership,
+    Organisation,
+    Town,
+    VolunteerLanguage,
+    VolunteerProfile,
+)
 
 from .server import POSTGRES_ADMIN_URL
 
@@ -152,11 +160,65 @@ def copy_users(ctx: Context, prefix: str, count: int, role: str) -> list[int]:
     return user_ids(ctx.cursor, prefix)
 
 
+# Languages volunteers speak besides German, roughly as often as in the district.
+OTHER_LANGUAGES = ["en"] * 30 + ["ar"] * 8 + ["ru"] * 8 + ["tr"] * 8 + ["uk"] * 5
+OTHER_LANGUAGES += ["fa"] * 3 + ["fr"] * 6 + ["kmr"] * 2 + ["sq"] * 2 + ["pl"] * 3
+
+
 @generator("volunteers")
 def volunteers(ctx: Context) -> None:
+    """Complete profiles: town and one of its postal codes, German plus 0-2 other languages,
+    1-3 activity areas, a random weekly availability, a travel radius."""
     ids = copy_users(ctx, "volunteer", ctx.counts["volunteers"], User.Role.MEMBER)
-    rows = ((uid, ctx.rng.choice(ctx.town_ids), ctx.past(3 * 365)) for uid in ids)
-    copy_rows(ctx.cursor, VolunteerProfile, ["user", "town", "onboarding_completed_at"], rows)
+    towns = {t.pk: t.postal_codes for t in Town.objects.all()}
+    radii = [choice.value for choice in VolunteerProfile.Radius]
+    rows = []
+    for uid in ids:
+        town = ctx.rng.choice(ctx.town_ids)
+        completed = ctx.past(3 * 365)
+        rows.append(
+            (
+                uid,
+                town,
+                ctx.rng.choice(towns[town]),
+                ctx.rng.randrange(ALL_SLOTS + 1),
+                ctx.rng.choice(radii),
+                "",
+                5,
+                completed,
+                completed,
+            )
+        )
+    fields = [
+        "user",
+        "town",
+        "postal_code",
+        "availability",
+        "travel_radius_km",
+        "phone",
+        "onboarding_step",
+        "onboarding_completed_at",
+        "created_at",
+    ]
+    copy_rows(ctx.cursor, VolunteerProfile, fields, rows)
+    ctx.cursor.execute(f"SELECT id FROM {VolunteerProfile._meta.db_table} ORDER BY id")
+    profile_ids = [row[0] for row in ctx.cursor.fetchall()]
+
+    def languages():
+        for pid in profile_ids:
+            yield pid, "de", 3 if ctx.rng.random() < 0.8 else 2
+            for code in set(ctx.rng.sample(OTHER_LANGUAGES, ctx.rng.randrange(3))) - {"de"}:
+                yield pid, code, ctx.rng.choice([1, 2, 2, 3])
+
+    copy_rows(ctx.cursor, VolunteerLanguage, ["profile", "code", "level"], languages())
+    area_ids = list(ActivityArea.objects.values_list("pk", flat=True))
+    through = VolunteerProfile.activity_areas.through
+    areas = (
+        (pid, area)
+        for pid in profile_ids
+        for area in ctx.rng.sample(area_ids, ctx.rng.randint(1, 3))
+    )
+    copy_rows(ctx.cursor, through, ["volunteerprofile", "activityarea"], areas)
     ctx.ids["volunteer_users"] = ids
 
 
