@@ -20,6 +20,7 @@ urlpatterns = [
     path("healthz", views.healthz, name="healthz"),
     path("sprache/", views.set_language, name="set_language"),
     path("konto/", include("allauth.urls")),
+    path("", include("volunteers.urls")),
     path("verwaltung/benachrichtigungen/", include("notifications.urls")),
     path("api/", include("backend.api.urls")),
     path("admin/", admin.site.urls),

@@ -28,6 +28,9 @@ class Notification(models.Model):
     language = models.CharField(_("Sprache"), max_length=8, default="de")
     context = models.JSONField(_("Inhalt"), default=dict, blank=True, encoder=DjangoJSONEncoder)
     dedupe_key = models.CharField(_("Schlüssel"), max_length=200, unique=True)
+    # A consent the recipient must still hold when the email goes out (see Consent.Kind);
+    # withdrawing it cancels what is still waiting in the outbox.
+    required_consent = models.CharField(_("erforderliche Einwilligung"), max_length=16, blank=True)
     status = models.CharField(
         _("Status"), max_length=16, choices=Status.choices, default=Status.PENDING
     )

@@ -39,6 +39,7 @@ def notify(
     to_email: str | None = None,
     context: dict[str, Any] | None = None,
     language: str | None = None,
+    required_consent: str = "",
 ) -> Notification:
     """Put an email into the outbox; delivery is enqueued when the caller's transaction commits.
 
@@ -58,6 +59,7 @@ def notify(
                 "kind": kind,
                 "language": lang,
                 "context": context or {},
+                "required_consent": required_consent,
             },
         )
     if created:
@@ -138,6 +140,13 @@ def deliver(*, notification_id: int) -> str:
             error="Recipient account is inactive.",
         )
         return "cancelled"
+    if notification.required_consent and not _has_consent(notification):
+        _finish(
+            notification_id,
+            status=Notification.Status.CANCELLED,
+            error=f"Consent '{notification.required_consent}' is not (or no longer) given.",
+        )
+        return "cancelled"
     try:
         message = render_notification(notification)
         message.send(fail_silently=False)
@@ -152,6 +161,15 @@ def deliver(*, notification_id: int) -> str:
         raise TransientDeliveryError(reason) from exc
     _finish(notification_id, status=Notification.Status.SENT)
     return "sent"
+
+
+def _has_consent(notification: Notification) -> bool:
+    from volunteers.selectors import consent_is_active
+
+    recipient = notification.recipient
+    return recipient is not None and consent_is_active(
+        user=recipient, kind=notification.required_consent
+    )
 
 
 def sweep(*, limit: int = 500) -> int:

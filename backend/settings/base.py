@@ -364,3 +364,12 @@ CONTENT_SECURITY_POLICY = {
         "object-src": [NONE],
     },
 }
+
+# --- Volunteering ---------------------------------------------------------------------------
+# How long the accept/decline links in invitation emails work.
+ASSIGNMENT_LINK_MAX_AGE_SECONDS = env.int("ASSIGNMENT_LINK_MAX_AGE_SECONDS", default=7 * 86400)
+# Ehrenamtskarte NRW thresholds (from 2026): either hours per week or hours per year, over
+# the given number of years.
+EHRENAMTSKARTE_HOURS_PER_WEEK = env.int("EHRENAMTSKARTE_HOURS_PER_WEEK", default=4)
+EHRENAMTSKARTE_HOURS_PER_YEAR = env.int("EHRENAMTSKARTE_HOURS_PER_YEAR", default=200)
+EHRENAMTSKARTE_YEARS = env.int("EHRENAMTSKARTE_YEARS", default=2)

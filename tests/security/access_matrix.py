@@ -86,20 +86,32 @@ class Status(Outcome):
 
 @dataclass(frozen=True)
 class RedirectTo(Outcome):
-    """A redirect to the page named `url_name` (query string ignored)."""
+    """A redirect to the page named `url_name` (query string ignored). `pk_of` names a world
+    object whose pk the URL takes; the test binds it (see bind)."""
 
     url_name: str
+    pk_of: str = ""
+    pk: int | None = None
+
+    def bind(self, world) -> RedirectTo:
+        if not self.pk_of:
+            return self
+        return RedirectTo(self.url_name, pk=getattr(world, self.pk_of).pk)
+
+    def target(self) -> str:
+        return reverse(self.url_name, kwargs={"pk": self.pk} if self.pk is not None else None)
 
     def problem(self, response) -> str | None:
         location = response.get("Location", "")
-        if response.status_code in (301, 302, 303, 307, 308) and urlsplit(location).path == reverse(
-            self.url_name
+        if (
+            response.status_code in (301, 302, 303, 307, 308)
+            and urlsplit(location).path == self.target()
         ):
             return None
         return describe(response)
 
     def __str__(self) -> str:
-        return f"redirect to {reverse(self.url_name)}"
+        return f"redirect to {self.url_name}"
 
 
 LOGIN = RedirectTo("account_login")
@@ -109,6 +121,7 @@ ADMIN_LOGIN = RedirectTo("admin:login")
 ADMIN_INDEX = RedirectTo("admin:index")
 OUTBOX = RedirectTo("notifications:outbox")
 REAUTHENTICATE = RedirectTo("account_reauthenticate")
+DASHBOARD = RedirectTo("volunteers:dashboard")
 
 Expected = int | Outcome
 
@@ -239,6 +252,126 @@ ROWS: list[Row] = [
         settings={"MAILBOX_ENABLED": True},
         label="mailbox (local demo)",
     ),
+    # --- Volunteering ---------------------------------------------------------------------
+    Row("volunteers:help_request_list", {"GET": everyone(200), "POST": everyone(405)}),
+    Row(
+        "volunteers:help_request_detail",
+        {"GET": everyone(200), "POST": everyone(405)},
+        kwargs=lambda w: {"pk": w.request_x.pk},
+        label="volunteers:help_request_detail (open, of X)",
+    ),
+    Row(
+        "volunteers:help_request_detail",
+        {
+            "GET": by_role(
+                anonymous=404,
+                volunteer_a=404,
+                volunteer_b=404,
+                coordinator_x=404,
+                coordinator_y=200,
+                ki_staff=200,
+                ki_lead=200,
+                admin=200,
+                ki_staff_without_mfa=404,
+            )
+        },
+        kwargs=lambda w: {"pk": w.request_y_draft.pk},
+        label="volunteers:help_request_detail (draft, of Y)",
+        note="a draft is visible to its organisation and to KI staff with two-factor only",
+    ),
+    Row(
+        "volunteers:help_request_offer",
+        {
+            "GET": everyone(405),
+            "POST": logged_in(RedirectTo("volunteers:help_request_detail", pk_of="request_x")),
+        },
+        kwargs=lambda w: {"pk": w.request_x.pk},
+        note="every account lands on the request again; the page then says what happened",
+    ),
+    Row(
+        "volunteers:help_request_offer",
+        {
+            "GET": everyone(405),
+            "POST": by_role(
+                anonymous=LOGIN,
+                volunteer_a=404,
+                volunteer_b=404,
+                coordinator_x=404,
+                coordinator_y=RedirectTo("volunteers:help_request_detail", pk_of="request_y_draft"),
+                ki_staff=RedirectTo("volunteers:help_request_detail", pk_of="request_y_draft"),
+                ki_lead=RedirectTo("volunteers:help_request_detail", pk_of="request_y_draft"),
+                admin=RedirectTo("volunteers:help_request_detail", pk_of="request_y_draft"),
+                ki_staff_without_mfa=404,
+            ),
+        },
+        kwargs=lambda w: {"pk": w.request_y_draft.pk},
+        label="volunteers:help_request_offer (draft, of Y)",
+        note="those who can see the draft are told it is not open; nobody else learns of it",
+    ),
+    *[
+        Row(
+            f"volunteers:assignment_{action}",
+            {
+                "GET": everyone(405),
+                "POST": by_role(
+                    anonymous=LOGIN,
+                    volunteer_a=404,
+                    volunteer_b=DASHBOARD,
+                    coordinator_x=coordinator_x,
+                    coordinator_y=404,
+                    ki_staff=403,
+                    ki_lead=403,
+                    admin=403,
+                    ki_staff_without_mfa=404,
+                ),
+            },
+            kwargs=lambda w: {"pk": w.assignment_b.pk},
+            note="B's invitation: only B answers it; X's coordinator may end it; KI staff "
+            "see it but do not act for volunteers",
+        )
+        for action, coordinator_x in (
+            ("accept", 403),
+            ("decline", 403),
+            ("withdraw", DASHBOARD),
+        )
+    ],
+    Row(
+        "volunteers:assignment_answer_link",
+        {
+            "GET": everyone(200),
+            "POST": {**everyone(409), "anonymous": Status(200)},
+        },
+        kwargs=lambda w: {"token": w.answer_token_b},
+        note="the signed link answers without login, once: the first POST accepts, every "
+        "later one is told it was already answered",
+    ),
+    Row(
+        "volunteers:assignment_answer_link",
+        {"GET": everyone(400), "POST": everyone(400)},
+        kwargs=lambda w: {"token": "nicht-signiert"},
+        label="volunteers:assignment_answer_link (forged)",
+    ),
+    Row(
+        "volunteers:hours_create",
+        {
+            "GET": everyone(405),
+            "POST": by_role(
+                anonymous=LOGIN,
+                volunteer_a=404,
+                volunteer_b=DASHBOARD,
+                coordinator_x=404,
+                coordinator_y=404,
+                ki_staff=404,
+                ki_lead=404,
+                admin=404,
+                ki_staff_without_mfa=404,
+            ),
+        },
+        kwargs=lambda w: {"pk": w.assignment_b.pk},
+        data=lambda w: {"date": "2026-01-05", "hours": "2"},
+        note="only the volunteer of the assignment logs hours on it",
+    ),
+    Row("volunteers:dashboard", {"GET": logged_in(200), "POST": logged_in(405)}),
     # --- KI staff pages -------------------------------------------------------------------
     Row("notifications:outbox", {"GET": staff_page(200)}),
     Row(

@@ -45,6 +45,9 @@ class World:
         users = self.__dict__.get("users", {})
         if name in users:
             return users[name]
+        extra = self.__dict__.get("extra", {})
+        if name in extra:
+            return extra[name]
         raise AttributeError(name)
 
 
@@ -81,7 +84,9 @@ def world(db) -> World:
     notification_b = notify(
         kind="system.test", recipient=users["volunteer_b"], dedupe_key="world:volunteer-b"
     )
+    extra = _volunteering(users, town=town, telgte=telgte, org_x=org_x, org_y=org_y)
     return World(
+        extra=extra,
         users=users,
         town=town,
         org_x=org_x,
@@ -123,3 +128,51 @@ def production_settings(*names: str) -> dict[str, Any]:
     )
     assert result.returncode == 0, result.stdout + result.stderr
     return json.loads(result.stdout.strip().splitlines()[-1])
+
+
+def _volunteering(users, *, town, telgte, org_x, org_y) -> dict[str, Any]:
+    """Help requests and assignments: an open request of X to which volunteer B is invited,
+    and a draft of Y that only Y (and KI staff) may see."""
+    import datetime as dt
+
+    from django.utils import timezone
+
+    from volunteers.models import ActivityArea, Assignment, HelpRequest
+    from volunteers.services.assignments import answer_token
+
+    area = ActivityArea.objects.create(
+        slug="begleitung", name_de="Begleitung", name_en="Accompanying"
+    )
+    open_until = timezone.localdate() + dt.timedelta(days=30)
+    request_x = HelpRequest.objects.create(
+        organisation=org_x,
+        title="Begleitung zum Amt",
+        description="Dienstags",
+        town=town,
+        activity_area=area,
+        helpers_needed=2,
+        open_until=open_until,
+        status=HelpRequest.Status.OPEN,
+        address="Marktplatz 1, Ahlen",
+    )
+    request_y_draft = HelpRequest.objects.create(
+        organisation=org_y,
+        title="Entwurf Y",
+        description="noch nicht fertig",
+        town=telgte,
+        activity_area=area,
+        open_until=open_until,
+    )
+    assignment_b = Assignment.objects.create(
+        help_request=request_x,
+        volunteer=users["volunteer_b"],
+        status=Assignment.Status.INVITED,
+        invited_by=users["coordinator_x"],
+    )
+    return {
+        "area": area,
+        "request_x": request_x,
+        "request_y_draft": request_y_draft,
+        "assignment_b": assignment_b,
+        "answer_token_b": answer_token(assignment_b, "accept"),
+    }

@@ -14,7 +14,7 @@ import pytest
 from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
-from .access_matrix import GROUPS, METHODS, ROLES, ROWS, Row
+from .access_matrix import GROUPS, METHODS, ROLES, ROWS, RedirectTo, Row
 
 # A DRF router adds "<route>.<format>" beside each route; both are the same endpoint.
 FORMAT_SUFFIX = re.compile(r"\\\.\(\?P<format>[^)]*\)/\?")
@@ -124,6 +124,8 @@ def check_row(world, row: Row, *, url: str | None = None) -> list[str]:
     for method, outcomes in row.expect.items():
         for role in ROLES:
             expected = outcomes[role]
+            if isinstance(expected, RedirectTo):
+                expected = expected.bind(world)
             response = request_as(world, role, method, url, row)
             got = expected.problem(response)
             if got is not None:

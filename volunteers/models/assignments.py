@@ -73,6 +73,12 @@ class HoursEntry(models.Model):
         CONFIRMED = "confirmed", _("bestätigt")
         REJECTED = "rejected", _("abgelehnt")
 
+    TRANSITIONS = {
+        Status.SUBMITTED: {Status.CONFIRMED, Status.REJECTED},
+        Status.CONFIRMED: set(),
+        Status.REJECTED: set(),
+    }
+
     assignment = models.ForeignKey(Assignment, on_delete=models.CASCADE, related_name="hours")
     date = models.DateField(_("Datum"))
     hours = models.DecimalField(_("Stunden"), max_digits=4, decimal_places=2)

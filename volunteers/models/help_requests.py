@@ -130,3 +130,9 @@ class HelpRequestLanguage(models.Model):
 
     def __str__(self) -> str:
         return self.code
+
+    @property
+    def name(self) -> str:
+        from volunteers.languages import language_name
+
+        return language_name(self.code)

@@ -129,6 +129,12 @@ class VolunteerLanguage(models.Model):
     def __str__(self) -> str:
         return f"{self.code} ({self.level})"
 
+    @property
+    def name(self) -> str:
+        from volunteers.languages import language_name
+
+        return language_name(self.code)
+
 
 class Consent(models.Model):
     """A consent ledger row: which consent, to which text version, given and withdrawn when.

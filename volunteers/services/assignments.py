@@ -1,0 +1,224 @@
+"""Assignments: a volunteer offers help or a coordinator invites; the other side answers.
+
+Confirmed assignments never exceed helpers_needed: the help request row is locked before its
+confirmed_count is checked and raised, and a CHECK constraint (confirmed_count <= helpers_needed)
+backs that up. The request becomes "filled" when full and "open" again when someone withdraws.
+"""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.core import signing
+from django.core.exceptions import PermissionDenied
+from django.db import IntegrityError, transaction
+from django.db.models import F
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from backend.errors import CapacityExceeded, ConflictError, ValidationFailed
+from backend.status import transition
+from notifications.services import notify
+from volunteers.models import Assignment, Consent, HelpRequest
+from volunteers.permissions import (
+    can_answer_assignment,
+    can_manage_help_request,
+    can_withdraw_assignment,
+)
+from volunteers.selectors import consent_is_active
+
+from .help_requests import _refresh_fill_state
+
+ANSWER_SALT = "volunteers.assignment-answer"
+ANSWERS = ("accept", "decline")
+
+
+def _check_eligible(help_request: HelpRequest, volunteer) -> None:
+    profile = getattr(volunteer, "volunteer_profile", None)
+    if profile is None or not profile.is_complete:
+        raise ValidationFailed(_("Das Ehrenamtsprofil ist noch nicht vollständig."))
+    if help_request.requires_fuehrungszeugnis:
+        record = getattr(volunteer, "fuehrungszeugnis", None)
+        if record is None or not record.is_valid():
+            raise ValidationFailed(
+                _("Für dieses Hilfegesuch ist ein gültiges Führungszeugnis nötig.")
+            )
+
+
+def _locked_open_request(help_request: HelpRequest) -> HelpRequest:
+    locked = HelpRequest.objects.select_for_update().get(pk=help_request.pk)
+    if locked.status != HelpRequest.Status.OPEN:
+        raise ConflictError(_("Dieses Hilfegesuch ist nicht mehr offen."))
+    return locked
+
+
+def _create(help_request: HelpRequest, volunteer, **fields) -> Assignment:
+    try:
+        with transaction.atomic():
+            return Assignment.objects.create(
+                help_request=help_request, volunteer=volunteer, **fields
+            )
+    except IntegrityError as exc:
+        raise ConflictError(
+            _("Für dieses Hilfegesuch gibt es schon eine Anfrage oder Zusage.")
+        ) from exc
+
+
+def request_url(help_request: HelpRequest) -> str:
+    return settings.SITE_URL + reverse("volunteers:help_request_detail", args=[help_request.pk])
+
+
+def answer_token(assignment: Assignment, answer: str) -> str:
+    """A signed, expiring token for answering an invitation from the email without login."""
+    return signing.dumps(
+        {"a": assignment.pk, "v": assignment.volunteer_id, "x": answer}, salt=ANSWER_SALT
+    )
+
+
+def answer_url(assignment: Assignment, answer: str) -> str:
+    return settings.SITE_URL + reverse(
+        "volunteers:assignment_answer_link", args=[answer_token(assignment, answer)]
+    )
+
+
+def assignment_from_token(token: str) -> tuple[Assignment, str]:
+    """Raises ValidationFailed for a broken or expired link (with a message saying which)."""
+    try:
+        data = signing.loads(
+            token, salt=ANSWER_SALT, max_age=settings.ASSIGNMENT_LINK_MAX_AGE_SECONDS
+        )
+    except signing.SignatureExpired as exc:
+        raise ValidationFailed(
+            _("Dieser Link ist abgelaufen. Bitte antworten Sie auf der Plattform.")
+        ) from exc
+    except signing.BadSignature as exc:
+        raise ValidationFailed(_("Dieser Link ist ungültig.")) from exc
+    assignment = Assignment.objects.filter(pk=data["a"], volunteer_id=data["v"]).first()
+    if assignment is None or data["x"] not in ANSWERS:
+        raise ValidationFailed(_("Dieser Link ist ungültig."))
+    return assignment, data["x"]
+
+
+@transaction.atomic
+def assignment_offer(*, help_request: HelpRequest, volunteer, message: str = "") -> Assignment:
+    """The volunteer offers help on an open request; coordinators are told."""
+    locked = _locked_open_request(help_request)
+    _check_eligible(locked, volunteer)
+    assignment = _create(locked, volunteer, status=Assignment.Status.OFFERED, message=message)
+    for membership in locked.organisation.memberships.select_related("user"):
+        notify(
+            kind="volunteers.offer_received",
+            recipient=membership.user,
+            context={
+                "request_title": locked.title,
+                "request_url": request_url(locked),
+                "volunteer_name": volunteer.get_short_name(),
+            },
+            dedupe_key=f"offer-received:{assignment.pk}:{membership.user_id}",
+        )
+    return assignment
+
+
+@transaction.atomic
+def assignment_invite(
+    *, help_request: HelpRequest, volunteer, actor, message: str = ""
+) -> Assignment:
+    """A coordinator invites a volunteer, who must have consented to be contacted."""
+    if not can_manage_help_request(actor, help_request):
+        raise PermissionDenied
+    locked = _locked_open_request(help_request)
+    _check_eligible(locked, volunteer)
+    if not consent_is_active(user=volunteer, kind=Consent.Kind.CONTACT):
+        raise ValidationFailed(_("Diese Person möchte derzeit nicht angefragt werden."))
+    assignment = _create(
+        locked, volunteer, status=Assignment.Status.INVITED, invited_by=actor, message=message
+    )
+    notify(
+        kind="volunteers.invitation",
+        recipient=volunteer,
+        context={
+            "request_title": locked.title,
+            "organisation": locked.organisation.name,
+            "town": locked.town.name,
+            "message": message,
+            "accept_url": answer_url(assignment, "accept"),
+            "decline_url": answer_url(assignment, "decline"),
+        },
+        dedupe_key=f"invitation:{assignment.pk}",
+        required_consent=Consent.Kind.CONTACT,
+    )
+    return assignment
+
+
+@transaction.atomic
+def assignment_accept(*, assignment: Assignment, actor, via_link: bool = False) -> Assignment:
+    """Confirm an invitation (the volunteer) or an offer (a coordinator).
+
+    Locks the help request row first; raises CapacityExceeded when it is full, ConflictError
+    when the assignment was already answered, PermissionDenied for the wrong side."""
+    if not via_link and not can_answer_assignment(actor, assignment):
+        raise PermissionDenied
+    help_request = HelpRequest.objects.select_for_update().get(pk=assignment.help_request_id)
+    assignment = Assignment.objects.select_for_update().get(pk=assignment.pk)
+    if assignment.status not in (Assignment.Status.INVITED, Assignment.Status.OFFERED):
+        raise ConflictError(_("Diese Anfrage wurde bereits beantwortet."))
+    if help_request.status != HelpRequest.Status.OPEN:
+        raise CapacityExceeded(_("Dieses Hilfegesuch ist schon vollständig besetzt."))
+    if help_request.confirmed_count >= help_request.helpers_needed:
+        raise CapacityExceeded(_("Dieses Hilfegesuch ist schon vollständig besetzt."))
+    now = timezone.now()
+    transition(
+        assignment, to=Assignment.Status.CONFIRMED, actor=actor, responded_at=now, confirmed_at=now
+    )
+    HelpRequest.objects.filter(pk=help_request.pk).update(confirmed_count=F("confirmed_count") + 1)
+    help_request.refresh_from_db(fields=["confirmed_count"])
+    _refresh_fill_state(help_request, actor=actor)
+    notify(
+        kind="volunteers.assignment_confirmed",
+        recipient=assignment.volunteer,
+        context={"request_title": help_request.title, "request_url": request_url(help_request)},
+        dedupe_key=f"assignment-confirmed:{assignment.pk}",
+    )
+    return assignment
+
+
+@transaction.atomic
+def assignment_decline(*, assignment: Assignment, actor, via_link: bool = False) -> Assignment:
+    if not via_link and not can_answer_assignment(actor, assignment):
+        raise PermissionDenied
+    assignment = Assignment.objects.select_for_update().get(pk=assignment.pk)
+    if assignment.status not in (Assignment.Status.INVITED, Assignment.Status.OFFERED):
+        raise ConflictError(_("Diese Anfrage wurde bereits beantwortet."))
+    transition(assignment, to=Assignment.Status.DECLINED, actor=actor, responded_at=timezone.now())
+    return assignment
+
+
+@transaction.atomic
+def assignment_withdraw(*, assignment: Assignment, actor, note: str = "") -> Assignment:
+    """Either side ends an assignment. A confirmed one frees its place: the request reopens."""
+    if not can_withdraw_assignment(actor, assignment):
+        raise PermissionDenied
+    help_request = HelpRequest.objects.select_for_update().get(pk=assignment.help_request_id)
+    assignment = Assignment.objects.select_for_update().get(pk=assignment.pk)
+    was_confirmed = assignment.status == Assignment.Status.CONFIRMED
+    transition(
+        assignment, to=Assignment.Status.WITHDRAWN, actor=actor, note=note, ended_at=timezone.now()
+    )
+    if was_confirmed:
+        HelpRequest.objects.filter(pk=help_request.pk).update(
+            confirmed_count=F("confirmed_count") - 1
+        )
+        help_request.refresh_from_db(fields=["confirmed_count"])
+        _refresh_fill_state(help_request, actor=actor)
+    return assignment
+
+
+def assignment_answer_by_link(*, token: str) -> Assignment:
+    """Answer an invitation from the email link (no login). One use: a second click finds
+    the assignment already answered and raises ConflictError."""
+    assignment, answer = assignment_from_token(token)
+    if assignment.status != Assignment.Status.INVITED:
+        raise ConflictError(_("Diese Anfrage wurde bereits beantwortet."))
+    if answer == "accept":
+        return assignment_accept(assignment=assignment, actor=assignment.volunteer, via_link=True)
+    return assignment_decline(assignment=assignment, actor=assignment.volunteer, via_link=True)
