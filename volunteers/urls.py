@@ -1,4 +1,4 @@
-from django.urls import path
+from django.urls import include, path
 
 from . import views
 
@@ -31,4 +31,7 @@ urlpatterns = [
     ),
     path("einsatz/<int:pk>/stunden/", views.hours_create, name="hours_create"),
     path("ehrenamt/", views.dashboard, name="dashboard"),
+    path("", include("volunteers.urls_profile")),
+    path("", include("volunteers.urls_organisations")),
+    path("verwaltung/", include("volunteers.urls_staff")),
 ]

@@ -517,3 +517,9 @@ ROWS: list[Row] = [
         label="admin:accounts_user_change (volunteer B)",
     ),
 ]
+
+
+# Rows of further areas live in their own modules (one per area, to keep this file readable).
+from . import rows_organisations, rows_profile, rows_staff  # noqa: E402
+
+ROWS += rows_profile.ROWS + rows_organisations.ROWS + rows_staff.ROWS
