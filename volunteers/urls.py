@@ -33,5 +33,6 @@ urlpatterns = [
     path("ehrenamt/", views.dashboard, name="dashboard"),
     path("", include("volunteers.urls_profile")),
     path("", include("volunteers.urls_organisations")),
+    path("", include("volunteers.urls_documents")),
     path("verwaltung/", include("volunteers.urls_staff")),
 ]

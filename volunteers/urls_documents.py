@@ -1,0 +1,5 @@
+"""URLs of the volunteers app: documents pages."""
+
+from django.urls import path  # noqa: F401
+
+urlpatterns: list = []
