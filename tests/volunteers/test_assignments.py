@@ -37,7 +37,7 @@ from volunteers.services.consents import consent_give, consent_withdraw
 from volunteers.services.help_requests import help_request_create, help_request_open
 
 from .conftest import contactable_volunteer
-from .factories import FuehrungszeugnisRecordFactory, HelpRequestFactory
+from .factories import ActivityAreaFactory, FuehrungszeugnisRecordFactory, HelpRequestFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -184,12 +184,11 @@ def test_unverified_organisation_cannot_post_or_publish_help_requests():
     data = {
         "title": "Hausaufgabenhilfe",
         "description": "Zweimal pro Woche nachmittags.",
-        "activity_area": HelpRequestFactory.build().activity_area,
+        "activity_area": ActivityAreaFactory(),
         "town": organisation.town,
         "helpers_needed": 2,
         "open_until": timezone.localdate() + dt.timedelta(days=14),
     }
-    data["activity_area"].save()
     with pytest.raises(PermissionDenied):
         help_request_create(organisation=organisation, actor=coordinator, data=data)
     assert not HelpRequest.objects.exists()

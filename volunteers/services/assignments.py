@@ -142,6 +142,7 @@ def assignment_invite(
             "town": locked.town.name,
             "message": message,
             "accept_url": answer_url(assignment, "accept"),
+            "link_days": settings.ASSIGNMENT_LINK_MAX_AGE_SECONDS // 86400,
             "decline_url": answer_url(assignment, "decline"),
         },
         dedupe_key=f"invitation:{assignment.pk}",
@@ -162,6 +163,8 @@ def assignment_accept(*, assignment: Assignment, actor, via_link: bool = False) 
     assignment = Assignment.objects.select_for_update().get(pk=assignment.pk)
     if assignment.status not in (Assignment.Status.INVITED, Assignment.Status.OFFERED):
         raise ConflictError(_("Diese Anfrage wurde bereits beantwortet."))
+    if help_request.status in (HelpRequest.Status.CLOSED, HelpRequest.Status.EXPIRED):
+        raise ConflictError(_("Dieses Hilfegesuch ist nicht mehr offen."))
     if help_request.status != HelpRequest.Status.OPEN:
         raise CapacityExceeded(_("Dieses Hilfegesuch ist schon vollständig besetzt."))
     if help_request.confirmed_count >= help_request.helpers_needed:

@@ -40,11 +40,9 @@ def consent_text_version(kind: str) -> str:
 def consent_give(*, user, kind: str) -> Consent:
     """Record the consent to the current text; a no-op when it is already given to it."""
     version = consent_text_version(kind)
-    current = (
-        Consent.objects.select_for_update()
-        .filter(user=user, kind=kind, withdrawn_at__isnull=True)
-        .first()
-    )
+    # Lock the person's row: a double click must not insert two open rows.
+    type(user).objects.select_for_update().filter(pk=user.pk).first()
+    current = Consent.objects.filter(user=user, kind=kind, withdrawn_at__isnull=True).first()
     if current is not None:
         if current.text_version == version:
             return current

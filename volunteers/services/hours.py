@@ -19,6 +19,7 @@ from notifications.services import notify
 from volunteers.models import Assignment, HoursEntry
 from volunteers.permissions import can_review_hours
 
+MIN_HOURS = Decimal("0.25")
 MAX_HOURS_PER_DAY = Decimal(24)
 
 
@@ -38,7 +39,7 @@ def hours_log(*, assignment: Assignment, actor, date: dt.date, hours, note: str 
         raise ValidationFailed(
             _("Stunden in der Zukunft können nicht eingetragen werden."), field="date"
         )
-    if hours <= 0 or hours > MAX_HOURS_PER_DAY:
+    if not hours.is_finite() or hours < MIN_HOURS or hours > MAX_HOURS_PER_DAY:
         raise ValidationFailed(_("Bitte zwischen 0,25 und 24 Stunden angeben."), field="hours")
     # Lock the volunteer's row so two parallel entries cannot both pass the daily sum check.
     type(actor).objects.select_for_update().filter(pk=actor.pk).first()
@@ -100,23 +101,33 @@ def hours_confirmed_per_year(*, volunteer) -> dict[int, Decimal]:
 
 
 def ehrenamtskarte_status(*, volunteer, today: dt.date | None = None) -> dict:
-    """Whether confirmed hours meet the Ehrenamtskarte NRW thresholds: in each of the last
-    EHRENAMTSKARTE_YEARS years at least the hours per year, or on average the hours per week
-    over those years."""
+    """Whether confirmed hours meet the Ehrenamtskarte NRW thresholds over the last
+    EHRENAMTSKARTE_YEARS years, counted back from today (a rolling window, so the unfinished
+    calendar year does not count against anyone): at least the hours per year in each
+    12-month slice, or on average the hours per week over the whole window."""
     today = today or timezone.localdate()
     years = settings.EHRENAMTSKARTE_YEARS
-    per_year = hours_confirmed_per_year(volunteer=volunteer)
-    window = [today.year - offset for offset in range(years)]
-    in_window = [per_year.get(year, Decimal(0)) for year in window]
-    total = sum(in_window, Decimal(0))
+    slices = []
+    for offset in range(years):
+        end = today - dt.timedelta(weeks=52 * offset)
+        start = end - dt.timedelta(weeks=52)
+        total = HoursEntry.objects.filter(
+            assignment__volunteer=volunteer,
+            status=HoursEntry.Status.CONFIRMED,
+            date__gt=start,
+            date__lte=end,
+        ).aggregate(total=Sum("hours"))["total"] or Decimal(0)
+        slices.append({"from": start + dt.timedelta(days=1), "to": end, "hours": total})
+    total = sum((s["hours"] for s in slices), Decimal(0))
     weekly_average = total / Decimal(52 * years)
-    meets_yearly = all(h >= settings.EHRENAMTSKARTE_HOURS_PER_YEAR for h in in_window)
+    meets_yearly = all(s["hours"] >= settings.EHRENAMTSKARTE_HOURS_PER_YEAR for s in slices)
     meets_weekly = weekly_average >= settings.EHRENAMTSKARTE_HOURS_PER_WEEK
     return {
-        "years": window,
-        "hours_per_year": dict(zip(window, in_window, strict=True)),
+        "slices": slices,
+        "total": total,
         "weekly_average": weekly_average.quantize(Decimal("0.1")),
         "threshold_per_year": settings.EHRENAMTSKARTE_HOURS_PER_YEAR,
         "threshold_per_week": settings.EHRENAMTSKARTE_HOURS_PER_WEEK,
+        "years": years,
         "eligible": meets_yearly or meets_weekly,
     }

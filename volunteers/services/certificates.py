@@ -1,0 +1,179 @@
+"""The Ehrenamtsnachweis: a PDF of a volunteer's activities and confirmed hours.
+
+A certificate is rendered from plain values only (backend/documents.py). The canonical JSON of
+those values is hashed into a fingerprint; a VolunteerCertificate with the same fingerprint is
+served again as stored (same bytes, same verification code), so a certificate is re-rendered
+only when what it says has changed (new confirmed hours, an assignment ended, a new year for
+the Ehrenamtskarte window, another language). Older certificates stay stored so their codes
+remain checkable.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import secrets
+from decimal import Decimal
+from typing import Any
+
+from django.contrib.auth import get_user_model
+from django.db import IntegrityError, transaction
+from django.db.models import DecimalField, Q, Sum, Value
+from django.db.models.functions import Coalesce
+from django.utils import timezone, translation
+
+from backend.documents import render_pdf, sha256_hex
+from volunteers.models import Assignment, HoursEntry, VolunteerCertificate
+
+from .hours import ehrenamtskarte_status, hours_confirmed_per_year
+
+TEMPLATE = "pdf/ehrenamtsnachweis.html"
+CODE_PREFIX = "EN"
+# No 0/O, 1/I/L: a code is read off paper and typed in by a person.
+CODE_ALPHABET = "23456789ABCDEFGHJKMNPQRSTUVWXYZ"
+CODE_GROUPS = 2
+CODE_GROUP_LENGTH = 4
+CENT = Decimal("0.01")
+
+
+def certificate_code_new() -> str:
+    """A random verification code like "EN-7K3P-Q9XW" (31^8 ≈ 8.5e11 possibilities)."""
+    groups = (
+        "".join(secrets.choice(CODE_ALPHABET) for _ in range(CODE_GROUP_LENGTH))
+        for _ in range(CODE_GROUPS)
+    )
+    return "-".join([CODE_PREFIX, *groups])
+
+
+def _hours(value: Decimal | None) -> Decimal:
+    return (value or Decimal(0)).quantize(CENT)
+
+
+def _activities(volunteer) -> list[dict[str, Any]]:
+    """Every assignment the volunteer was confirmed for, oldest first, with its confirmed
+    hours. Invitations, offers and declined requests are not activities."""
+    rows = (
+        Assignment.objects.filter(volunteer=volunteer, confirmed_at__isnull=False)
+        .select_related("help_request__organisation", "help_request__town")
+        .select_related("help_request__activity_area")
+        .annotate(
+            confirmed_hours=Coalesce(
+                Sum("hours__hours", filter=Q(hours__status=HoursEntry.Status.CONFIRMED)),
+                Value(Decimal(0)),
+                output_field=DecimalField(max_digits=10, decimal_places=2),
+            )
+        )
+        .order_by("confirmed_at", "id")
+    )
+    activities = []
+    for assignment in rows:
+        help_request = assignment.help_request
+        activities.append(
+            {
+                "title": help_request.title,
+                "area": help_request.activity_area.name,
+                "organisation": help_request.organisation.name,
+                "town": help_request.town.name,
+                "start": timezone.localdate(assignment.confirmed_at),
+                "end": (timezone.localdate(assignment.ended_at) if assignment.ended_at else None),
+                "hours": _hours(assignment.confirmed_hours),
+            }
+        )
+    return activities
+
+
+def certificate_values(*, volunteer, today=None) -> dict[str, Any]:
+    """What the certificate says, as plain values (str, Decimal, date, bool, lists, dicts).
+
+    The fingerprint is computed over exactly this, so anything that changes the document must
+    be in here and nothing that does not (no timestamps of the rendering)."""
+    today = today or timezone.localdate()
+    per_year = hours_confirmed_per_year(volunteer=volunteer)
+    card = ehrenamtskarte_status(volunteer=volunteer, today=today)
+    profile = getattr(volunteer, "volunteer_profile", None)
+    return {
+        "language": translation.get_language() or "de",
+        "name": volunteer.get_full_name(),
+        "home_town": profile.town.name if profile is not None and profile.town else "",
+        "activities": _activities(volunteer),
+        "hours_per_year": [
+            {"year": year, "hours": _hours(total)} for year, total in sorted(per_year.items())
+        ],
+        "total_hours": _hours(sum(per_year.values(), Decimal(0))),
+        "ehrenamtskarte": {
+            "eligible": card["eligible"],
+            "years": sorted(card["years"]),
+            "hours_in_window": [
+                {"year": year, "hours": _hours(card["hours_per_year"][year])}
+                for year in sorted(card["years"])
+            ],
+            "weekly_average": card["weekly_average"],
+            "threshold_per_year": card["threshold_per_year"],
+            "threshold_per_week": card["threshold_per_week"],
+        },
+        # TRAININGS: completed trainings (Fortbildungen) go here, each as
+        # {"title": str, "date": date, "organiser": str, "hours": Decimal}. The trainings issue
+        # fills this list; the template already has its section (templates/pdf/...).
+        "trainings": [],
+    }
+
+
+def certificate_fingerprint(values: dict[str, Any]) -> str:
+    """SHA-256 of the canonical JSON of the values (sorted keys, no whitespace; dates and
+    decimals as their ISO / plain string forms)."""
+    canonical = json.dumps(
+        values, sort_keys=True, separators=(",", ":"), ensure_ascii=False, default=str
+    )
+    return hashlib.sha256(canonical.encode()).hexdigest()
+
+
+def _stored(volunteer, fingerprint: str) -> VolunteerCertificate | None:
+    return (
+        VolunteerCertificate.objects.filter(volunteer=volunteer, data_fingerprint=fingerprint)
+        .order_by("-created_at", "-id")
+        .first()
+    )
+
+
+def certificate_for(*, volunteer, today=None) -> VolunteerCertificate:
+    """The volunteer's current Ehrenamtsnachweis: the stored one when nothing it says has
+    changed, else a newly rendered one with a new verification code.
+
+    Rendering happens outside any transaction (it takes a moment); storing locks the
+    volunteer's row and checks again, so two parallel downloads store one certificate."""
+    values = certificate_values(volunteer=volunteer, today=today)
+    fingerprint = certificate_fingerprint(values)
+    existing = _stored(volunteer, fingerprint)
+    if existing is not None:
+        return existing
+    issued_at = timezone.now()
+    for _attempt in range(5):
+        code = certificate_code_new()
+        pdf = render_pdf(
+            TEMPLATE, {**values, "code": code, "issued_on": timezone.localdate(issued_at)}
+        )
+        try:
+            with transaction.atomic():
+                get_user_model().objects.select_for_update().filter(pk=volunteer.pk).first()
+                existing = _stored(volunteer, fingerprint)
+                if existing is not None:
+                    return existing
+                return VolunteerCertificate.objects.create(
+                    volunteer=volunteer,
+                    code=code,
+                    data_fingerprint=fingerprint,
+                    sha256=sha256_hex(pdf),
+                    pdf=pdf,
+                    created_at=issued_at,
+                )
+        except IntegrityError:
+            # The code is taken (unique): render again with another one. The code is printed
+            # in the PDF, so the document has to be rendered anew.
+            if VolunteerCertificate.objects.filter(code=code).exists():
+                continue
+            raise
+    raise RuntimeError("Could not find a free certificate code in 5 attempts.")
+
+
+def certificate_filename(certificate: VolunteerCertificate) -> str:
+    return f"Ehrenamtsnachweis-{certificate.code}.pdf"
