@@ -15,6 +15,10 @@ from backend.accounts.services import user_set_totp
 
 from .factories import TEST_PASSWORD, UserFactory, VolunteerFactory
 
+# One browser per test run for every folder with browser journeys (a second Playwright in
+# the same thread would fail).
+pytest_plugins = ["tests.browser"]
+
 IN_CI = os.environ.get("CI", "").lower() in {"1", "true", "yes"}
 TOTP_SECRET = "JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP"
 

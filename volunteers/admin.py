@@ -12,6 +12,8 @@ class TownAdmin(admin.ModelAdmin):
 @admin.register(Organisation)
 class OrganisationAdmin(admin.ModelAdmin):
     list_display = ["name", "kind", "town", "verified_at"]
+    # Verification goes through the staff page (audit row, emails), never through the admin.
+    readonly_fields = ["verified_at", "verified_by"]
     list_filter = ["kind", "town"]
     search_fields = ["name"]
 

@@ -5,6 +5,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST, require_safe
 
 from backend.errors import DomainError
@@ -92,9 +93,9 @@ def help_request_offer(request, pk: int):
 
 
 ANSWER_ACTIONS = {
-    "accept": (assignment_accept, _("Zusage gespeichert. Vielen Dank!")),
-    "decline": (assignment_decline, _("Absage gespeichert.")),
-    "withdraw": (assignment_withdraw, _("Der Einsatz wurde beendet.")),
+    "accept": (assignment_accept, gettext_lazy("Zusage gespeichert. Vielen Dank!")),
+    "decline": (assignment_decline, gettext_lazy("Absage gespeichert.")),
+    "withdraw": (assignment_withdraw, gettext_lazy("Der Einsatz wurde beendet.")),
 }
 
 

@@ -46,3 +46,14 @@ class AccountAdapter(DefaultAccountAdapter):
     def save_user(self, request, user, form, commit=True):
         user.language = (translation.get_language() or "de")[:2]
         return super().save_user(request, user, form, commit=commit)
+
+    def get_login_redirect_url(self, request) -> str:
+        """Volunteers who have not finished onboarding continue where they stopped."""
+        from volunteers.services.profiles import profile_onboarding_url
+
+        return profile_onboarding_url(request.user) or super().get_login_redirect_url(request)
+
+    def get_signup_redirect_url(self, request) -> str:
+        from volunteers.services.profiles import profile_onboarding_url
+
+        return profile_onboarding_url(request.user) or super().get_signup_redirect_url(request)

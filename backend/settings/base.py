@@ -273,6 +273,18 @@ CELERY_BEAT_SCHEDULE = {
         "task": "notifications.sweep",
         "schedule": crontab(minute="*"),
     },
+    # Help requests past their "open until" date become expired (volunteers.tasks). Shortly
+    # after midnight, so that a request open "until today" stays open all of today.
+    "volunteers-expire-help-requests": {
+        "task": "volunteers.expire_help_requests",
+        "schedule": crontab(hour=0, minute=15),
+    },
+    # Führungszeugnis records are deleted at the latest 3 months after the volunteer stopped
+    # (volunteers.services.gdpr.fuehrungszeugnis_purge_expired has the rule). Daily, at night.
+    "volunteers-purge-fuehrungszeugnis": {
+        "task": "volunteers.purge_fuehrungszeugnis",
+        "schedule": crontab(hour=3, minute=30),
+    },
 }
 
 # --- Notifications --------------------------------------------------------------------------
@@ -368,6 +380,10 @@ CONTENT_SECURITY_POLICY = {
 # --- Volunteering ---------------------------------------------------------------------------
 # How long the accept/decline links in invitation emails work.
 ASSIGNMENT_LINK_MAX_AGE_SECONDS = env.int("ASSIGNMENT_LINK_MAX_AGE_SECONDS", default=7 * 86400)
+# How long an invitation to become a coordinator of an organisation works.
+COORDINATOR_INVITATION_MAX_AGE_SECONDS = env.int(
+    "COORDINATOR_INVITATION_MAX_AGE_SECONDS", default=14 * 86400
+)
 # Ehrenamtskarte NRW thresholds (from 2026): either hours per week or hours per year, over
 # the given number of years.
 EHRENAMTSKARTE_HOURS_PER_WEEK = env.int("EHRENAMTSKARTE_HOURS_PER_WEEK", default=4)

@@ -100,12 +100,19 @@ def certificate_values(*, volunteer, today=None) -> dict[str, Any]:
             {"year": year, "hours": _hours(total)} for year, total in sorted(per_year.items())
         ],
         "total_hours": _hours(sum(per_year.values(), Decimal(0))),
+        # The rolling window is counted back from today; only its numbers are kept here (not
+        # the dates), so the stored certificate is not re-rendered every day. The PDF states
+        # its issue date, which the slices count back from.
         "ehrenamtskarte": {
             "eligible": card["eligible"],
-            "years": sorted(card["years"]),
-            "hours_in_window": [
-                {"year": year, "hours": _hours(card["hours_per_year"][year])}
-                for year in sorted(card["years"])
+            "window_years": card["years"],
+            "slices": [
+                {
+                    "weeks_from": 52 * index + 1,
+                    "weeks_to": 52 * (index + 1),
+                    "hours": _hours(piece["hours"]),
+                }
+                for index, piece in enumerate(card["slices"])
             ],
             "weekly_average": card["weekly_average"],
             "threshold_per_year": card["threshold_per_year"],

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import hashlib
 
+from django.contrib.auth import get_user_model
 from django.db import transaction
 from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
@@ -41,7 +42,7 @@ def consent_give(*, user, kind: str) -> Consent:
     """Record the consent to the current text; a no-op when it is already given to it."""
     version = consent_text_version(kind)
     # Lock the person's row: a double click must not insert two open rows.
-    type(user).objects.select_for_update().filter(pk=user.pk).first()
+    get_user_model().objects.select_for_update().filter(pk=user.pk).first()
     current = Consent.objects.filter(user=user, kind=kind, withdrawn_at__isnull=True).first()
     if current is not None:
         if current.text_version == version:

@@ -34,6 +34,7 @@ from django.db.models.functions import ExtractYear
 from django.utils import timezone
 from rest_framework.authtoken.models import Token
 
+from backend.errors import InvalidTransition
 from backend.models import StatusChange
 from notifications.models import Notification
 from volunteers.models import (
@@ -433,7 +434,7 @@ def sessions_end_for_user(*, user_id: int) -> int:
 @dataclass(frozen=True)
 class AccountDeletion:
     hours_kept_anonymously: Decimal
-    assignments_withdrawn: int
+    assignments_ended: int
     sessions_ended: int
     texts_redacted: int
 
@@ -444,26 +445,43 @@ def account_delete(*, user, actor) -> AccountDeletion:
     anonymous counts. Self-service: the actor is the account (the caller has checked the
     password). Raises PermissionDenied otherwise.
 
-    In one transaction: confirmed assignments are withdrawn through the assignment service
-    (the requests reopen, row locks as usual), confirmed hours are added to AnonymousHours,
-    the person's name, email addresses and phone are cut out of other people's free text,
-    audit rows about the deleted objects are removed, the account is deleted (the cascade
-    takes profile, languages, consents, Führungszeugnis record, assignments, hours,
-    certificates, notifications, email addresses, API token, two-factor devices) and every
-    session of the account ends. Audit rows the person made on other objects stay, with
-    the actor set to NULL by the foreign key."""
+    In one transaction: open assignments (invited, offered, confirmed) are withdrawn through
+    the assignment service (requests with a confirmed place reopen, row locks as usual);
+    confirmed hours are added to AnonymousHours; the person's name, email addresses and phone
+    are cut out of other people's free text; audit rows about the deleted objects are
+    removed; the account is deleted (the cascade takes profile, languages, consents,
+    Führungszeugnis record, assignments, hours, certificates, notifications, email addresses,
+    API token, two-factor devices); and every session of the account ends. Audit rows the
+    person made on other objects stay, with the actor set to NULL by the foreign key."""
     if actor is None or actor.pk != user.pk:
         raise PermissionDenied
-    user = get_user_model().objects.select_for_update().get(pk=user.pk)
+    # NO KEY UPDATE: serialises with writers that lock the account (hours_log) but not with
+    # inserts that merely reference it (an email to the person written while a coordinator
+    # accepts their offer), which would otherwise deadlock against the request lock below.
+    user = get_user_model().objects.select_for_update(no_key=True).get(pk=user.pk)
     needles = Needles.of(user)
 
-    confirmed = Assignment.objects.filter(
-        volunteer=user, status=Assignment.Status.CONFIRMED
+    # Every open assignment ends through the assignment service, which locks the request
+    # before the assignment (as accepting does): a coordinator accepting the person's offer
+    # at this moment either comes first (and the place is freed again here) or finds the
+    # offer withdrawn. Requests are taken in a fixed order.
+    active = Assignment.objects.filter(
+        volunteer=user, status__in=ACTIVE_ASSIGNMENT_STATUSES
     ).order_by("help_request_id", "id")
     withdrawn = 0
-    for assignment in confirmed:
-        assignment_withdraw(assignment=assignment, actor=user)
+    for assignment in active:
+        try:
+            assignment_withdraw(assignment=assignment, actor=user)
+        except InvalidTransition:
+            continue  # answered in the meantime (declined): nothing to end
         withdrawn += 1
+    # Lock the person's hours so that a coordinator confirming one right now waits, and then
+    # finds it gone, instead of confirming hours that would not be counted anonymously.
+    list(
+        HoursEntry.objects.select_for_update(of=("self",))
+        .filter(assignment__volunteer=user)
+        .values_list("pk", flat=True)
+    )
     moved = _hours_to_anonymous_counts(user)
 
     # Notes the person wrote themselves may hold anything about them.
@@ -498,14 +516,14 @@ def account_delete(*, user, actor) -> AccountDeletion:
     collector.delete()
     sessions = sessions_end_for_user(user_id=user_id)
     logger.info(
-        "Account %s deleted: %s confirmed hours kept anonymously, %s assignments withdrawn.",
+        "Account %s deleted: %s confirmed hours kept anonymously, %s assignments ended.",
         user_id,
         moved,
         withdrawn,
     )
     return AccountDeletion(
         hours_kept_anonymously=moved,
-        assignments_withdrawn=withdrawn,
+        assignments_ended=withdrawn,
         sessions_ended=sessions,
         texts_redacted=redacted,
     )

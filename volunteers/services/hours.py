@@ -6,6 +6,7 @@ import datetime as dt
 from decimal import Decimal, InvalidOperation
 
 from django.conf import settings
+from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.db.models import Sum
@@ -42,7 +43,7 @@ def hours_log(*, assignment: Assignment, actor, date: dt.date, hours, note: str 
     if not hours.is_finite() or hours < MIN_HOURS or hours > MAX_HOURS_PER_DAY:
         raise ValidationFailed(_("Bitte zwischen 0,25 und 24 Stunden angeben."), field="hours")
     # Lock the volunteer's row so two parallel entries cannot both pass the daily sum check.
-    type(actor).objects.select_for_update().filter(pk=actor.pk).first()
+    get_user_model().objects.select_for_update().filter(pk=actor.pk).first()
     same_day = HoursEntry.objects.filter(
         assignment__volunteer=actor,
         date=date,

@@ -13,7 +13,7 @@ from django.conf import settings
 from django.core import signing
 from django.core.exceptions import PermissionDenied
 from django.db import IntegrityError, transaction
-from django.urls import reverse
+from django.urls import NoReverseMatch, reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
@@ -76,9 +76,19 @@ def organisation_register(
     return organisation
 
 
+def _review_url() -> str:
+    """The staff page that lists organisations to verify (built in another module; without
+    it the email points to the site)."""
+    try:
+        return settings.SITE_URL + reverse("volunteers:staff_organisation_list")
+    except NoReverseMatch:
+        return ""
+
+
 def _tell_staff_about(organisation: Organisation, *, registered_by) -> None:
     from backend.accounts.models import User
 
+    review_url = _review_url()
     staff = User.objects.filter(is_active=True, role__in=STAFF_ROLES_TO_TELL).order_by("pk")
     for person in staff:
         with translation.override(person.language or settings.LANGUAGE_CODE):
@@ -92,6 +102,7 @@ def _tell_staff_about(organisation: Organisation, *, registered_by) -> None:
                 "town": organisation.town.name,
                 "contact_email": organisation.contact_email,
                 "registered_by": registered_by.get_full_name(),
+                "review_url": review_url,
             },
             dedupe_key=f"organisation-registered:{organisation.pk}:{person.pk}",
         )

@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING
 
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -289,6 +290,20 @@ def profile_current_step(profile: VolunteerProfile | None) -> int:
     if profile is None:
         return STEP_LOCATION
     return max(STEP_LOCATION, min(profile.onboarding_step, TOTAL_STEPS))
+
+
+def profile_onboarding_url(user: User) -> str | None:
+    """Where login leads a member account that is still onboarding: its current step, for an
+    incomplete profile or for neither a profile nor a membership (a new volunteer). None for
+    everyone else (they go where they always went)."""
+    if not can_have_volunteer_profile(user):
+        return None
+    profile = VolunteerProfile.objects.filter(user=user).first()
+    if profile is None and user.memberships.exists():
+        return None
+    if profile is not None and profile.is_complete:
+        return None
+    return reverse("volunteers:onboarding", kwargs={"step": profile_current_step(profile)})
 
 
 def fuehrungszeugnis_state(user: User) -> tuple[str, dt.date | None]:

@@ -11,9 +11,11 @@ from __future__ import annotations
 import datetime as dt
 from typing import TYPE_CHECKING
 
+from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import PermissionDenied
 from django.db import models, transaction
+from django.urls import reverse
 from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 
@@ -68,7 +70,6 @@ def organisation_verify(*, organisation: Organisation, actor: User) -> Organisat
         current = Organisation.objects.filter(pk=organisation.pk).values("verified_at").first()
         if current is None:
             raise ConflictError(_("Diese Organisation gibt es nicht mehr."))
-        organisation.verified_at = current["verified_at"]
         raise ConflictError(
             _("„%(name)s“ ist bereits geprüft (am %(date)s). Es wurde nichts geändert.")
             % {
@@ -82,11 +83,15 @@ def organisation_verify(*, organisation: Organisation, actor: User) -> Organisat
     _audit(
         organisation, from_status=ORGANISATION_PENDING, to_status=ORGANISATION_VERIFIED, actor=actor
     )
-    for membership in organisation.memberships.select_related("user").filter(user__is_active=True):
+    organisation_url = settings.SITE_URL + reverse(
+        "volunteers:organisation_detail", args=[organisation.pk]
+    )
+    coordinators = organisation.memberships.select_related("user").filter(user__is_active=True)
+    for membership in coordinators.order_by("pk"):
         notify(
             kind="volunteers.organisation_verified",
             recipient=membership.user,
-            context={"organisation": organisation.name},
+            context={"organisation": organisation.name, "organisation_url": organisation_url},
             dedupe_key=f"organisation-verified:{organisation.pk}:{membership.user_id}",
         )
     return organisation
@@ -105,9 +110,7 @@ def _check_fuehrungszeugnis_dates(
         )
     if seen_on < certificate_date:
         raise ValidationFailed(
-            _(
-                "Das Führungszeugnis kann nicht vor seinem Ausstellungsdatum eingesehen worden sein."
-            ),
+            _("Der Tag der Einsicht kann nicht vor dem Ausstellungsdatum liegen."),
             field="seen_on",
         )
     probe = FuehrungszeugnisRecord(certificate_date=certificate_date, seen_on=seen_on)

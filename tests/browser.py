@@ -1,4 +1,5 @@
-"""Browser tests: Playwright drives Debian's Chromium (never a downloaded browser) against the
+"""Browser-test fixtures (a pytest plugin, loaded by tests/conftest.py for every folder):
+Playwright drives Debian's Chromium (never a downloaded browser) against the
 live server; every page a journey visits is checked with axe-core and photographed."""
 
 from __future__ import annotations
@@ -13,7 +14,7 @@ import pytest
 
 from tests.conftest import IN_CI
 
-ROOT = Path(__file__).resolve().parents[2]
+ROOT = Path(__file__).resolve().parents[1]
 AXE_JS = ROOT / "node_modules" / "axe-core" / "axe.min.js"
 SCREENSHOTS = ROOT / "var" / "e2e"
 WCAG_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
