@@ -125,3 +125,14 @@ def test_local_mailbox_shows_delivered_mail_and_is_off_in_production(client, set
     assert "Testnachricht der Ehrenamtsplattform" in page
     settings.MAILBOX_ENABLED = False
     assert client.get(reverse("mailbox")).status_code == 404
+
+
+def test_seed_demo_fills_the_public_list_with_open_help_requests(client):
+    call_command("seed_demo")
+    call_command("seed_demo")
+    page = client.get(reverse("volunteers:help_request_list")).content.decode()
+    assert "Sprachcafé am Donnerstag" in page
+    assert "Begleitung zur Ausländerbehörde in Ahlen" in page
+    profile = User.objects.get(email="freiwillig1@example.org").volunteer_profile
+    assert profile.is_complete
+    assert {lang.code for lang in profile.languages.all()} == {"de", "ar", "en"}

@@ -3,6 +3,8 @@
 Idempotent: running it again updates the same rows. Refuses to run with production settings.
 """
 
+import datetime as dt
+
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
@@ -10,7 +12,21 @@ from django.utils import timezone
 
 from backend.accounts.models import User
 from backend.accounts.services import user_create_verified, user_set_totp
-from volunteers.models import Membership, Organisation, Town, VolunteerProfile
+from volunteers.models import (
+    ActivityArea,
+    HelpRequest,
+    LanguageLevel,
+    Membership,
+    Organisation,
+    Town,
+    VolunteerLanguage,
+    VolunteerProfile,
+    slot_bit,
+)
+from volunteers.services.assignments import assignment_accept, assignment_invite
+from volunteers.services.consents import consent_give
+from volunteers.services.help_requests import help_request_create, help_request_open
+from volunteers.services.hours import hours_log
 from volunteers.services.reference import towns_load_reference
 
 ORGANISATIONS = [
@@ -19,6 +35,73 @@ ORGANISATIONS = [
     ("Begegnungscafé Telgte", Organisation.Kind.INITIATIVE, "Telgte", True),
     ("Deutsch-Syrischer Kulturverein Beckum", Organisation.Kind.MIGRANT_ORG, "Beckum", True),
     ("Ev. Kirchengemeinde Oelde – Helferkreis", Organisation.Kind.CONGREGATION, "Oelde", False),
+]
+
+# Demo volunteers' profiles: postal code, languages, activity areas (slugs), availability.
+PROFILES = {
+    "freiwillig1@example.org": {
+        "postal_code": "59227",
+        "languages": [
+            ("de", LanguageLevel.NATIVE),
+            ("ar", LanguageLevel.FLUENT),
+            ("en", LanguageLevel.BASIC),
+        ],
+        "areas": ["begleitung-zu-behorden-und-arzten", "dolmetschen-sprachmittlung"],
+        "slots": [(1, 1), (3, 1), (5, 0)],  # Tue and Thu afternoon, Sat morning
+        "radius": VolunteerProfile.Radius.KM_20,
+    },
+    "freiwillig2@example.org": {
+        "postal_code": "48231",
+        "languages": [
+            ("de", LanguageLevel.NATIVE),
+            ("tr", LanguageLevel.NATIVE),
+            ("uk", LanguageLevel.BASIC),
+        ],
+        "areas": ["hausaufgabenhilfe-lernforderung", "sprachforderung-deutsch-lernen"],
+        "slots": [(0, 2), (2, 2), (4, 1)],
+        "radius": VolunteerProfile.Radius.KM_10,
+    },
+}
+
+# Help requests of the two organisations with demo coordinators:
+# (coordinator, title, area slug, languages, helpers, weekly slots, needs Führungszeugnis).
+REQUESTS = [
+    (
+        "koordination1@example.org",
+        "Begleitung zur Ausländerbehörde in Ahlen",
+        "begleitung-zu-behorden-und-arzten",
+        [("ar", LanguageLevel.FLUENT)],
+        2,
+        [(1, 1)],
+        False,
+    ),
+    (
+        "koordination1@example.org",
+        "Hausaufgabenhilfe für Grundschulkinder",
+        "hausaufgabenhilfe-lernforderung",
+        [("de", LanguageLevel.FLUENT)],
+        3,
+        [(0, 1), (2, 1)],
+        True,
+    ),
+    (
+        "koordination2@example.org",
+        "Sprachcafé am Donnerstag",
+        "sprachforderung-deutsch-lernen",
+        [("de", LanguageLevel.NATIVE)],
+        4,
+        [(3, 2)],
+        False,
+    ),
+    (
+        "koordination2@example.org",
+        "Fahrradwerkstatt: Räder für Neuankommende",
+        "fahrradwerkstatt-reparatur",
+        [],
+        2,
+        [(5, 0)],
+        False,
+    ),
 ]
 
 ACCOUNTS = [
@@ -85,12 +168,90 @@ class Command(BaseCommand):
                 is_staff=role == User.Role.ADMIN,
             )
             if town:
-                VolunteerProfile.objects.update_or_create(
-                    user=user, defaults={"town": towns[town], "onboarding_completed_at": now}
-                )
+                self._profile(user, towns[town], now)
             if organisation:
                 Membership.objects.get_or_create(
                     user=user, organisation=organisations[organisation]
                 )
             if role != User.Role.MEMBER:
                 user_set_totp(user=user, secret=settings.DEMO_TOTP_SECRET)
+        self._requests()
+
+    def _profile(self, user, town, now) -> None:
+        data = PROFILES[user.email]
+        availability = 0
+        for weekday, part in data["slots"]:
+            availability |= slot_bit(weekday, part)
+        profile, _ = VolunteerProfile.objects.update_or_create(
+            user=user,
+            defaults={
+                "town": town,
+                "postal_code": data["postal_code"],
+                "availability": availability,
+                "travel_radius_km": data["radius"],
+                "onboarding_step": 5,
+                "onboarding_completed_at": now,
+            },
+        )
+        for code, level in data["languages"]:
+            VolunteerLanguage.objects.update_or_create(
+                profile=profile, code=code, defaults={"level": level}
+            )
+        profile.activity_areas.set(ActivityArea.objects.filter(slug__in=data["areas"]))
+        consent_give(user=user, kind="contact")
+        consent_give(user=user, kind="digest")
+
+    def _requests(self) -> None:
+        """Open help requests, one invitation accepted with hours logged (first run only)."""
+        if HelpRequest.objects.exists():
+            return
+        users = {u.email: u for u in User.objects.filter(email__endswith="@example.org")}
+        open_until = timezone.localdate() + dt.timedelta(days=45)
+        created = []
+        for email, title, area, languages, helpers, slots, fz in REQUESTS:
+            coordinator = users[email]
+            organisation = coordinator.memberships.first().organisation
+            weekly = 0
+            for weekday, part in slots:
+                weekly |= slot_bit(weekday, part)
+            help_request = help_request_create(
+                organisation=organisation,
+                actor=coordinator,
+                languages=languages,
+                data={
+                    "title": title,
+                    "description": (
+                        "Wir suchen Unterstützung für geflüchtete Familien. Eine kurze "
+                        "Einführung gibt es beim ersten Treffen."
+                    ),
+                    "activity_area": ActivityArea.objects.get(slug=area),
+                    "town": organisation.town,
+                    "place": "Treffpunkt wird nach der Zusage mitgeteilt",
+                    "address": f"Marktplatz 1, {organisation.town.postal_codes[0]} "
+                    f"{organisation.town.name}",
+                    "schedule": HelpRequest.Schedule.WEEKLY,
+                    "weekly_slots": weekly,
+                    "helpers_needed": helpers,
+                    "requires_fuehrungszeugnis": fz,
+                    "open_until": open_until,
+                },
+            )
+            help_request_open(help_request=help_request, actor=coordinator)
+            created.append(help_request)
+        volunteer = users["freiwillig1@example.org"]
+        assignment = assignment_invite(
+            help_request=created[0], volunteer=volunteer, actor=users["koordination1@example.org"]
+        )
+        assignment = assignment_accept(assignment=assignment, actor=volunteer)
+        hours_log(
+            assignment=assignment,
+            actor=volunteer,
+            date=timezone.localdate() - dt.timedelta(days=2),
+            hours=2.5,
+            note="Termin bei der Ausländerbehörde",
+        )
+        assignment_invite(
+            help_request=created[2],
+            volunteer=users["freiwillig2@example.org"],
+            actor=users["koordination2@example.org"],
+        )
