@@ -23,6 +23,7 @@ from .models import (
     Town,
     slot_bit,
 )
+from .services.help_requests import EDITABLE_FIELDS
 
 LANGUAGE_ROWS = 3  # rows of the "languages needed" part; one more than a request already has
 SLOT_CHOICES = [(str(d * 3 + p), f"{d}-{p}") for d in range(len(WEEKDAYS)) for p in range(3)]
@@ -243,21 +244,7 @@ class HelpRequestForm(forms.Form):
 
     def service_data(self) -> dict[str, Any]:
         """The request's fields as help_request_create / help_request_update take them."""
-        names = (
-            "title",
-            "description",
-            "activity_area",
-            "town",
-            "place",
-            "address",
-            "schedule",
-            "starts_at",
-            "weekly_slots",
-            "helpers_needed",
-            "requires_fuehrungszeugnis",
-            "open_until",
-        )
-        data = {name: self.cleaned_data.get(name) for name in names}
+        data = {name: self.cleaned_data.get(name) for name in EDITABLE_FIELDS}
         data["starts_at"] = data["starts_at"] or None
         data["weekly_slots"] = data["weekly_slots"] or 0
         for text in ("title", "description", "place", "address"):
