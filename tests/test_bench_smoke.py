@@ -21,7 +21,8 @@ from tests.bench.server import POSTGRES_ADMIN_URL
 
 ROOT = Path(__file__).resolve().parents[1]
 IN_CI = os.environ.get("CI", "").lower() in {"1", "true", "yes"}
-DATABASE = "komman_bench_smoke"
+# One database per run: two runs on one machine must not drop each other's data.
+DATABASE = f"komman_bench_smoke_{os.getpid()}"
 
 pytestmark = pytest.mark.services
 
