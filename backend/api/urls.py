@@ -6,13 +6,24 @@ from rest_framework.routers import DefaultRouter
 
 from backend.accounts.api.views import MeView
 from notifications.api.views import OutboxViewSet
-from volunteers.api.views import OrganisationViewSet, TownViewSet
+from volunteers.api.views import (
+    AssignmentViewSet,
+    ConsentViewSet,
+    HelpRequestViewSet,
+    HoursViewSet,
+    OrganisationViewSet,
+    TownViewSet,
+)
 
 router = DefaultRouter(trailing_slash=True)
 router.include_root_view = False
 router.register("towns", TownViewSet, basename="town")
 router.register("organisations", OrganisationViewSet, basename="organisation")
 router.register("outbox", OutboxViewSet, basename="outbox")
+router.register("help-requests", HelpRequestViewSet, basename="help-request")
+router.register("assignments", AssignmentViewSet, basename="assignment")
+router.register("hours", HoursViewSet, basename="hours")
+router.register("consents", ConsentViewSet, basename="consent")
 
 v1 = [
     path("me/", MeView.as_view(), name="me"),

@@ -35,6 +35,10 @@ from backend.accounts.services import user_set_totp
 from volunteers.models import (
     ALL_SLOTS,
     ActivityArea,
+    Assignment,
+    HelpRequest,
+    HelpRequestLanguage,
+    HoursEntry,
     Membership,
     Organisation,
     Town,
@@ -261,6 +265,240 @@ def ki_staff(ctx: Context) -> None:
     ids = copy_users(ctx, "staff", ctx.counts["ki_staff"], User.Role.KI_STAFF)
     User.objects.filter(pk=ids[0]).update(role=User.Role.KI_LEAD)
     ctx.ids["staff_users"] = ids
+
+
+# Help requests: how their statuses and sizes are spread, and what they are about.
+REQUEST_STATUSES = ["open"] * 70 + ["filled"] * 10 + ["closed"] * 8 + ["expired"] * 7
+REQUEST_STATUSES += ["draft"] * 5
+HELPERS_NEEDED = [1] * 30 + [2] * 25 + [3] * 15 + [4] * 10 + [5] * 8 + [6, 8, 10, 12, 15] * 2
+HELPERS_NEEDED += [20, 30]
+REQUEST_TITLES = [
+    "Begleitung zu Behördenterminen",
+    "Hausaufgabenhilfe am Nachmittag",
+    "Dolmetschen beim Elterngespräch",
+    "Unterstützung im Sprachcafé",
+    "Hilfe beim Umzug",
+    "Fahrradwerkstatt: Helfende gesucht",
+    "Kinderbetreuung während des Deutschkurses",
+    "Begleitung zur Arztpraxis",
+]
+PLACES = ["Stadtbücherei", "Gemeindehaus", "Rathaus", "Begegnungscafé", "Familienzentrum", ""]
+# Share of volunteers with at least one confirmed assignment (besides the bench volunteer).
+HELPING_SHARE = 0.05
+# What the bench volunteer's dashboard shows: ~10 assignments in every status.
+BENCH_ASSIGNMENTS = ["invited"] * 2 + ["offered"] * 2 + ["confirmed"] * 3
+BENCH_ASSIGNMENTS += ["declined"] * 2 + ["withdrawn"]
+
+
+def verified_organisations(ctx: Context) -> list[tuple[int, int]]:
+    """(id, town) of the verified organisations; at tiny scales the first one is made verified
+    if none is, so that there is somebody to ask for help."""
+    table = Organisation._meta.db_table
+    query = f"SELECT id, town_id FROM {table} WHERE verified_at IS NOT NULL ORDER BY id"
+    ctx.cursor.execute(query)
+    rows = ctx.cursor.fetchall()
+    if not rows:
+        first = min(ctx.ids["organisations"])
+        ctx.cursor.execute(f"UPDATE {table} SET verified_at = created_at WHERE id = %s", [first])
+        ctx.cursor.execute(query)
+        rows = ctx.cursor.fetchall()
+    return rows
+
+
+@generator("help_requests")
+def help_requests(ctx: Context) -> None:
+    """Help requests of verified organisations (mostly in their own town), 70 % open, with 0-2
+    languages; confirmed assignments filling exactly their confirmed_count, drawn from ~5 % of
+    the volunteers; and ~10 assignments in every status (some with hours) for the bench
+    volunteer. Consistent with the constraints: confirmed_count <= helpers_needed, filled means
+    full, one active assignment per volunteer and request."""
+    rng = ctx.rng
+    today = ctx.now.date()
+    orgs = verified_organisations(ctx)
+    coordinator = dict(zip(ctx.ids["organisations"], ctx.ids["coordinator_users"], strict=True))
+    area_ids = list(ActivityArea.objects.order_by("id").values_list("pk", flat=True))
+    bench = User.objects.get(email=VOLUNTEER_EMAIL).pk
+    pool = [uid for uid in ctx.ids["volunteer_users"] if uid != bench]
+    pool = rng.sample(pool, min(len(pool), max(1, round(len(pool) * HELPING_SHARE))))
+
+    # Plan every request in memory first: the assignments decide the confirmed counts.
+    plans = []
+    for n in range(ctx.counts["help_requests"]):
+        org, org_town = rng.choice(orgs)
+        status = rng.choice(REQUEST_STATUSES)
+        needed = rng.choice(HELPERS_NEEDED)
+        if status == "filled":
+            target = needed
+        elif status == "open":
+            target = 0 if rng.random() < 0.6 else rng.randrange(needed)
+        elif status in ("closed", "expired"):
+            target = 0 if rng.random() < 0.5 else rng.randint(0, needed)
+        else:  # draft
+            target = 0
+        created = ctx.past(365)
+        opened = (
+            None
+            if status == "draft"
+            else min(ctx.now, created + timedelta(hours=rng.randint(1, 72)))
+        )
+        if status in ("open", "draft"):
+            open_until = today + timedelta(days=rng.randint(1, 90))
+        elif status == "expired":
+            open_until = today - timedelta(days=rng.randint(1, 60))
+        else:
+            open_until = (opened or created).date() + timedelta(days=rng.randint(7, 90))
+        plans.append(
+            {
+                "n": n,
+                "org": org,
+                "town": org_town if rng.random() < 0.85 else rng.choice(ctx.town_ids),
+                "status": status,
+                "needed": needed,
+                "target": target,
+                "created": created,
+                "opened": opened,
+                "open_until": open_until,
+                "confirmed": [],  # volunteer ids
+            }
+        )
+
+    # The bench volunteer: invitations and offers on open requests, confirmed where a seat is
+    # free, declined and withdrawn anywhere already published; each request at most once.
+    bench_rows = []
+    used: set[int] = set()
+    for status in BENCH_ASSIGNMENTS:
+        if status in ("invited", "offered"):
+            fits = [p for p in plans if p["status"] == "open" and p["target"] < p["needed"]]
+        elif status == "confirmed":
+            fits = [p for p in plans if p["status"] != "draft" and p["target"] >= 1]
+            fits = [p for p in fits if p["status"] != "open" or p["needed"] >= 2]
+        else:
+            fits = [p for p in plans if p["status"] != "draft"]
+        fits = [p for p in fits if p["n"] not in used]
+        if not fits:
+            continue
+        plan = rng.choice(fits)
+        used.add(plan["n"])
+        if status == "confirmed":
+            plan["confirmed"].append(bench)
+        bench_rows.append((plan, status))
+
+    for plan in plans:
+        missing = plan["target"] - len(plan["confirmed"])
+        if missing > 0:
+            plan["confirmed"] += rng.sample(pool, min(missing, len(pool)))
+        if plan["status"] == "filled":  # at tiny scales the pool may be too small to fill
+            plan["needed"] = max(1, len(plan["confirmed"]))
+            if not plan["confirmed"]:
+                plan["status"] = "closed"
+
+    def request_rows():
+        for plan in plans:
+            schedule = rng.choice(["once", "weekly", "weekly", "flexible"])
+            starts_at = None
+            slots = 0
+            if schedule == "once":
+                starts_at = datetime.combine(
+                    plan["open_until"], datetime.min.time(), ctx.now.tzinfo
+                )
+                starts_at += timedelta(days=rng.randint(0, 14), hours=rng.randint(9, 19))
+            elif schedule == "weekly":
+                slots = rng.randrange(1, ALL_SLOTS + 1)
+            title = rng.choice(REQUEST_TITLES)
+            yield (
+                plan["org"],
+                title,
+                f"{title}. Wir freuen uns über Unterstützung, gern auch ohne Vorkenntnisse.",
+                rng.choice(area_ids),
+                plan["town"],
+                rng.choice(PLACES),
+                f"Kirchstraße {rng.randint(1, 120)}",
+                schedule,
+                starts_at,
+                slots,
+                plan["needed"],
+                len(plan["confirmed"]),
+                rng.random() < 0.2,
+                plan["open_until"],
+                plan["status"],
+                coordinator[plan["org"]],
+                plan["created"],
+                plan["opened"],
+            )
+
+    fields = ["organisation", "title", "description", "activity_area", "town", "place"]
+    fields += ["address", "schedule", "starts_at", "weekly_slots", "helpers_needed"]
+    fields += ["confirmed_count", "requires_fuehrungszeugnis", "open_until", "status"]
+    fields += ["created_by", "created_at", "opened_at"]
+    copy_rows(ctx.cursor, HelpRequest, fields, request_rows())
+    ctx.cursor.execute(f"SELECT id FROM {HelpRequest._meta.db_table} ORDER BY id")
+    request_ids = [row[0] for row in ctx.cursor.fetchall()]
+    for plan, pk in zip(plans, request_ids, strict=True):
+        plan["id"] = pk
+
+    def languages():
+        for pk in request_ids:
+            for code in sorted(set(rng.sample(OTHER_LANGUAGES, rng.randrange(3)))):
+                yield pk, code, rng.choice([1, 2, 2, 3])
+
+    copy_rows(ctx.cursor, HelpRequestLanguage, ["help_request", "code", "min_level"], languages())
+
+    def moment_after(start: datetime, days: int) -> datetime:
+        return min(ctx.now, start + timedelta(seconds=rng.randrange(days * 86400)))
+
+    def assignment(plan, volunteer: int, status: str) -> tuple:
+        created = moment_after(plan["opened"], 14)
+        responded = confirmed = ended = None
+        if status != "invited" and status != "offered":
+            responded = moment_after(created, 7)
+        if status == "confirmed":
+            confirmed = responded
+        if status == "withdrawn":
+            confirmed = responded
+            ended = moment_after(responded, 60)
+        invited_by = coordinator[plan["org"]] if status == "invited" else None
+        return (plan["id"], volunteer, status, invited_by, "", created, responded, confirmed, ended)
+
+    def assignment_rows():
+        for plan, status in bench_rows:
+            yield assignment(plan, bench, status)
+        for plan in plans:
+            for volunteer in plan["confirmed"]:
+                if volunteer != bench:
+                    yield assignment(plan, volunteer, "confirmed")
+
+    fields = ["help_request", "volunteer", "status", "invited_by", "message", "created_at"]
+    fields += ["responded_at", "confirmed_at", "ended_at"]
+    copy_rows(ctx.cursor, Assignment, fields, assignment_rows())
+
+    # A few hours on the bench volunteer's confirmed and ended assignments.
+    ctx.cursor.execute(
+        f"SELECT a.id, a.confirmed_at, r.created_by_id FROM {Assignment._meta.db_table} a "
+        f"JOIN {HelpRequest._meta.db_table} r ON r.id = a.help_request_id "
+        "WHERE a.volunteer_id = %s AND a.confirmed_at IS NOT NULL ORDER BY a.id",
+        [bench],
+    )
+
+    def hours_rows():
+        for pk, confirmed_at, reviewer in ctx.cursor.fetchall():
+            for _ in range(rng.randint(1, 3)):
+                logged = moment_after(confirmed_at, 30)
+                status = rng.choice(["submitted", "confirmed", "confirmed", "rejected"])
+                reviewed = status != "submitted"
+                yield (
+                    pk,
+                    logged.date(),
+                    rng.choice(["1.50", "2.00", "3.00", "4.25"]),
+                    "",
+                    status,
+                    reviewer if reviewed else None,
+                    moment_after(logged, 3) if reviewed else None,
+                    logged,
+                )
+
+    fields = ["assignment", "date", "hours", "note", "status", "reviewed_by", "reviewed_at"]
+    copy_rows(ctx.cursor, HoursEntry, [*fields, "created_at"], list(hours_rows()))
+    ctx.ids["help_requests"] = request_ids
 
 
 def verify_all_emails(cursor: psycopg.Cursor) -> None:

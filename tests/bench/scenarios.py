@@ -36,6 +36,11 @@ SCENARIOS = [
     Scenario("API organisations list", "/api/v1/organisations/"),
     Scenario("API me (volunteer token)", "/api/v1/me/", VOLUNTEER_TOKEN),
     Scenario("account email page (volunteer)", "/konto/email/", VOLUNTEER_SESSION),
+    Scenario("open requests (town + language filter)", "/hilfegesuche/?town=ahlen&language=ar"),
+    Scenario(
+        "API open requests (town + language)", "/api/v1/help-requests/?town=ahlen&language=ar"
+    ),
+    Scenario("volunteer dashboard", "/ehrenamt/", VOLUNTEER_SESSION),
 ]
 
 

@@ -522,4 +522,10 @@ ROWS: list[Row] = [
 # Rows of further areas live in their own modules (one per area, to keep this file readable).
 from . import rows_api, rows_documents, rows_organisations, rows_profile, rows_staff  # noqa: E402
 
-ROWS += rows_profile.ROWS + rows_organisations.ROWS + rows_staff.ROWS + rows_documents.ROWS + rows_api.ROWS
+ROWS += (
+    rows_profile.ROWS
+    + rows_organisations.ROWS
+    + rows_staff.ROWS
+    + rows_documents.ROWS
+    + rows_api.ROWS
+)

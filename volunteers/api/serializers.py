@@ -1,6 +1,17 @@
 from rest_framework import serializers
 
-from volunteers.models import Organisation, Town
+from volunteers.models import (
+    MAX_HELPERS,
+    ActivityArea,
+    Assignment,
+    Consent,
+    HelpRequest,
+    HelpRequestLanguage,
+    HoursEntry,
+    Organisation,
+    Town,
+)
+from volunteers.models.people import LanguageLevel
 
 
 class TownSerializer(serializers.ModelSerializer):
@@ -18,3 +29,155 @@ class OrganisationPublicSerializer(serializers.ModelSerializer):
     class Meta:
         model = Organisation
         fields = ["id", "name", "kind", "town", "description"]
+
+
+# --- Help requests, assignments, hours, consents ---------------------------------------------
+
+
+class HelpRequestLanguageSerializer(serializers.ModelSerializer):
+    code = serializers.CharField(max_length=8)
+    min_level = serializers.ChoiceField(choices=LanguageLevel.choices, default=LanguageLevel.BASIC)
+
+    class Meta:
+        model = HelpRequestLanguage
+        fields = ["code", "min_level"]
+
+
+class HelpRequestListSerializer(serializers.ModelSerializer):
+    """What the public list shows: no address, no personal data."""
+
+    organisation = serializers.PrimaryKeyRelatedField(read_only=True)
+    organisation_name = serializers.CharField(source="organisation.name", read_only=True)
+    town = serializers.SlugRelatedField(slug_field="slug", read_only=True)
+    activity_area = serializers.SlugRelatedField(slug_field="slug", read_only=True)
+    languages = HelpRequestLanguageSerializer(many=True, read_only=True)
+    seats_left = serializers.IntegerField(read_only=True)
+
+    status = serializers.CharField(
+        read_only=True, help_text="draft, open, filled, closed or expired."
+    )
+
+    class Meta:
+        model = HelpRequest
+        fields = [
+            "id",
+            "organisation",
+            "organisation_name",
+            "title",
+            "description",
+            "activity_area",
+            "town",
+            "place",
+            "schedule",
+            "starts_at",
+            "weekly_slots",
+            "helpers_needed",
+            "confirmed_count",
+            "seats_left",
+            "requires_fuehrungszeugnis",
+            "open_until",
+            "status",
+            "languages",
+        ]
+        read_only_fields = fields
+
+
+class HelpRequestDetailSerializer(HelpRequestListSerializer):
+    """The detail adds the address, for members of the organisation and confirmed helpers
+    (the view passes `show_address` in the context)."""
+
+    address = serializers.SerializerMethodField()
+
+    class Meta(HelpRequestListSerializer.Meta):
+        fields = [*HelpRequestListSerializer.Meta.fields, "address"]
+        read_only_fields = fields
+
+    def get_address(self, obj) -> str | None:
+        return obj.address if self.context.get("show_address") else None
+
+
+class HelpRequestWriteSerializer(serializers.Serializer):
+    """Fields a coordinator sets; the rules across fields are the service's (help_request_*)."""
+
+    title = serializers.CharField(max_length=140)
+    description = serializers.CharField(max_length=5000)
+    activity_area = serializers.SlugRelatedField(
+        slug_field="slug", queryset=ActivityArea.objects.all()
+    )
+    town = serializers.SlugRelatedField(slug_field="slug", queryset=Town.objects.all())
+    place = serializers.CharField(max_length=200, required=False, allow_blank=True)
+    address = serializers.CharField(max_length=300, required=False, allow_blank=True)
+    schedule = serializers.ChoiceField(choices=HelpRequest.Schedule.choices, required=False)
+    starts_at = serializers.DateTimeField(required=False, allow_null=True)
+    weekly_slots = serializers.IntegerField(min_value=0, max_value=(1 << 21) - 1, required=False)
+    helpers_needed = serializers.IntegerField(min_value=1, max_value=MAX_HELPERS, required=False)
+    requires_fuehrungszeugnis = serializers.BooleanField(required=False)
+    open_until = serializers.DateField()
+    languages = HelpRequestLanguageSerializer(many=True, required=False)
+
+
+class HelpRequestCloseSerializer(serializers.Serializer):
+    note = serializers.CharField(max_length=500, required=False, allow_blank=True, default="")
+
+
+class OfferSerializer(serializers.Serializer):
+    message = serializers.CharField(max_length=500, required=False, allow_blank=True, default="")
+
+
+class AssignmentSerializer(serializers.ModelSerializer):
+    help_request = serializers.PrimaryKeyRelatedField(read_only=True)
+    help_request_title = serializers.CharField(source="help_request.title", read_only=True)
+    organisation_name = serializers.CharField(
+        source="help_request.organisation.name", read_only=True
+    )
+
+    status = serializers.CharField(
+        read_only=True, help_text="invited, offered, confirmed, declined or withdrawn."
+    )
+
+    class Meta:
+        model = Assignment
+        fields = [
+            "id",
+            "help_request",
+            "help_request_title",
+            "organisation_name",
+            "status",
+            "message",
+            "created_at",
+            "responded_at",
+            "confirmed_at",
+            "ended_at",
+        ]
+        read_only_fields = fields
+
+
+class HoursLogSerializer(serializers.Serializer):
+    date = serializers.DateField()
+    hours = serializers.FloatField(
+        min_value=0.25, max_value=24, help_text="Hours that day (rounded to 0.01)."
+    )
+    note = serializers.CharField(max_length=200, required=False, allow_blank=True, default="")
+
+
+class HoursEntrySerializer(serializers.ModelSerializer):
+    status = serializers.CharField(read_only=True, help_text="submitted, confirmed or rejected.")
+
+    class Meta:
+        model = HoursEntry
+        fields = ["id", "assignment", "date", "hours", "note", "status", "reviewed_at"]
+        read_only_fields = fields
+
+
+class ConsentSerializer(serializers.ModelSerializer):
+    kind = serializers.CharField(read_only=True, help_text="contact, digest or phone.")
+
+    class Meta:
+        model = Consent
+        fields = ["kind", "text_version", "given_at", "withdrawn_at"]
+        read_only_fields = fields
+
+
+class ConsentStatusSerializer(serializers.Serializer):
+    kind = serializers.CharField(help_text="contact, digest or phone.")
+    active = serializers.BooleanField()
