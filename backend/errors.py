@@ -1,13 +1,15 @@
-"""Domain errors. Services raise these; the API maps them to 400/409 and HTML views to form
+"""Domain errors. Services raise these; the API maps them to 422/409 and HTML views to form
 errors, each in one place."""
 
 from django.utils.translation import gettext_lazy as _
 
 
 class DomainError(Exception):
-    """A rule of the domain was broken by the request. Maps to HTTP 400."""
+    """A rule of the domain was broken by the request. Maps to HTTP 422: the request was
+    well-formed (400 is for requests that do not fit the API's schema), its content is not
+    acceptable."""
 
-    status_code = 400
+    status_code = 422
     default_message = _("Die Anfrage ist ungültig.")
 
     def __init__(self, message: str | None = None, *, field: str | None = None):
@@ -17,7 +19,7 @@ class DomainError(Exception):
 
 
 class ValidationFailed(DomainError):
-    """Input that is well-formed but not acceptable (HTTP 400)."""
+    """Input that is well-formed but not acceptable (HTTP 422)."""
 
 
 class ConflictError(DomainError):

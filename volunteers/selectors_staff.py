@@ -192,7 +192,8 @@ def volunteer_facts_for_staff(*, profile: VolunteerProfile, year: int) -> dict:
     ).aggregate(total=Sum("hours"))["total"] or Decimal(0)
     return {
         "consents": [
-            {"label": label, "given": kind in consents} for kind, label in Consent.Kind.choices
+            {"kind": kind, "label": label, "given": kind in consents}
+            for kind, label in Consent.Kind.choices
         ],
         "confirmed_assignments": confirmed,
         "hours_this_year": hours,

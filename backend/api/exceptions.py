@@ -3,6 +3,11 @@
 Every error response body looks like:
     {"type": "validation_error", "detail": "Human-readable message", "errors": {"field": ["..."]}}
 "errors" is present only for validation errors.
+
+400 and 422 split the validation errors by who could have known: 400 when the request does
+not fit the published schema (a missing field, a wrong type, a string too long), 422 when it
+fits but its content is refused (a postal code of another town, an unknown town slug, a date
+in the past). A client that validates against the schema never gets a 400.
 """
 
 from __future__ import annotations
@@ -26,8 +31,25 @@ _TYPES = {
     406: "not_acceptable",
     409: "conflict",
     415: "unsupported_media_type",
+    422: "validation_error",
     429: "throttled",
 }
+
+
+# Serializer error codes that are about content, not form: the value has the documented type
+# but names nothing that exists, or holds characters no text here may hold (NUL, lone UTF-16
+# surrogates), which a JSON schema does not state.
+CONTENT_ERROR_CODES = frozenset(
+    {"does_not_exist", "null_characters_not_allowed", "surrogate_characters_not_allowed"}
+)
+
+
+def _codes(codes) -> set[str]:
+    if isinstance(codes, dict):
+        return set().union(*(_codes(c) for c in codes.values())) if codes else set()
+    if isinstance(codes, list):
+        return set().union(*(_codes(c) for c in codes)) if codes else set()
+    return {str(codes)}
 
 
 def _flatten(detail) -> str:
@@ -55,6 +77,9 @@ def exception_handler(exc, context):
     code = response.status_code
     body: dict = {"type": _TYPES.get(code, "error")}
     if isinstance(exc, exceptions.ValidationError):
+        codes = _codes(exc.get_codes())
+        if codes and codes <= CONTENT_ERROR_CODES:
+            code = response.status_code = status.HTTP_422_UNPROCESSABLE_ENTITY
         detail = exc.detail
         if isinstance(detail, dict):
             body["detail"] = _flatten(detail.get("non_field_errors", "")) or str(

@@ -36,6 +36,7 @@ class AutoSchema(_AutoSchema):
             extra["404"] = error  # an unknown object, or a page number past the end
         if self.method in ("POST", "PUT", "PATCH"):
             extra["415"] = error
+            extra["422"] = error
         if self.method in ("POST", "PUT", "PATCH", "DELETE"):
             extra["409"] = error
         for code, response in extra.items():

@@ -14,6 +14,16 @@ from volunteers.api.views import (
     OrganisationViewSet,
     TownViewSet,
 )
+from volunteers.api.views_coordination import (
+    CoordinatorInvitationAcceptView,
+    MyOrganisationViewSet,
+)
+from volunteers.api.views_profile import AccountDeleteView, ExportView, ProfileView
+from volunteers.api.views_staff import (
+    StaffOrganisationViewSet,
+    StaffOverviewView,
+    StaffVolunteerViewSet,
+)
 
 router = DefaultRouter(trailing_slash=True)
 router.include_root_view = False
@@ -24,9 +34,21 @@ router.register("help-requests", HelpRequestViewSet, basename="help-request")
 router.register("assignments", AssignmentViewSet, basename="assignment")
 router.register("hours", HoursViewSet, basename="hours")
 router.register("consents", ConsentViewSet, basename="consent")
+router.register("my-organisations", MyOrganisationViewSet, basename="my-organisation")
+router.register("staff/organisations", StaffOrganisationViewSet, basename="staff-organisation")
+router.register("staff/volunteers", StaffVolunteerViewSet, basename="staff-volunteer")
 
 v1 = [
     path("me/", MeView.as_view(), name="me"),
+    path("me/export/", ExportView.as_view(), name="me-export"),
+    path("me/delete/", AccountDeleteView.as_view(), name="me-delete"),
+    path("profile/", ProfileView.as_view(), name="profile"),
+    path(
+        "coordinator-invitations/accept/",
+        CoordinatorInvitationAcceptView.as_view(),
+        name="coordinator-invitation-accept",
+    ),
+    path("staff/overview/", StaffOverviewView.as_view(), name="staff-overview"),
     *router.urls,
 ]
 

@@ -355,7 +355,11 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
-    "ENUM_NAME_OVERRIDES": {},
+    "ENUM_NAME_OVERRIDES": {
+        "LanguageLevelEnum": "volunteers.models.people.LanguageLevel",
+        "OrganisationKindEnum": "volunteers.models.organisations.Organisation.Kind",
+        "TownKindEnum": "volunteers.models.reference.Town.Kind",
+    },
 }
 
 # --- Security headers -----------------------------------------------------------------------

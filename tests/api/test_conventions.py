@@ -87,9 +87,9 @@ def test_validation_errors_name_the_field_and_change_nothing(api):
     assert user.language == "de"
 
 
-def test_domain_errors_map_to_400_and_409():
+def test_domain_errors_map_to_422_and_409():
     response = exception_handler(ValidationFailed("Postleitzahl passt nicht", field="plz"), {})
-    assert response.status_code == 400
+    assert response.status_code == 422
     assert response.data == {
         "type": "validation_error",
         "detail": "Postleitzahl passt nicht",

@@ -520,7 +520,14 @@ ROWS: list[Row] = [
 
 
 # Rows of further areas live in their own modules (one per area, to keep this file readable).
-from . import rows_api, rows_documents, rows_organisations, rows_profile, rows_staff  # noqa: E402
+from . import (  # noqa: E402
+    rows_api,
+    rows_api_more,
+    rows_documents,
+    rows_organisations,
+    rows_profile,
+    rows_staff,
+)
 
 ROWS += (
     rows_profile.ROWS
@@ -528,4 +535,5 @@ ROWS += (
     + rows_staff.ROWS
     + rows_documents.ROWS
     + rows_api.ROWS
+    + rows_api_more.ROWS
 )

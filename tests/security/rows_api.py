@@ -9,6 +9,8 @@ against the same world, so a row's later roles see what earlier ones changed (no
 
 from __future__ import annotations
 
+import datetime as dt
+
 from django.utils import timezone
 
 from .access_matrix import Row, by_role, logged_in
@@ -65,9 +67,26 @@ ROWS: list[Row] = [
         "v1:help-request-list",
         {
             "GET": logged_in(200, anonymous=200),
-            **{m: logged_in(405, anonymous=401) for m in UNSAFE},
+            "POST": api(
+                volunteer_a=422,
+                volunteer_b=422,
+                coordinator_x=201,
+                coordinator_y=422,
+                ki_staff=422,
+                ki_staff_without_mfa=422,
+            ),
+            **{m: logged_in(405, anonymous=401) for m in ("PUT", "PATCH", "DELETE")},
         },
-        note="public list of open requests; creating one is not (yet) offered by the API",
+        data=lambda w: {
+            "organisation": w.org_x.pk,
+            "title": "Fahrradwerkstatt",
+            "description": "Samstags",
+            "activity_area": "begleitung",
+            "town": "ahlen",
+            "open_until": (timezone.localdate() + dt.timedelta(days=14)).isoformat(),
+        },
+        note="public list of open requests; a draft is created only for an organisation one "
+        "coordinates (422 at the organisation field otherwise)",
     ),
     Row(
         "v1:help-request-detail",
@@ -216,7 +235,7 @@ ROWS: list[Row] = [
         post_only(
             api(
                 volunteer_a=404,
-                volunteer_b=400,
+                volunteer_b=422,
                 coordinator_x=403,
                 coordinator_y=404,
                 ki_staff=403,
@@ -225,7 +244,7 @@ ROWS: list[Row] = [
         ),
         kwargs=lambda w: {"pk": w.assignment_b.pk},
         data=lambda w: {"date": timezone.localdate().isoformat(), "hours": "2.00"},
-        note="only the volunteer logs hours, and only once confirmed (B is invited: 400)",
+        note="only the volunteer logs hours, and only once confirmed (B is invited: 422)",
     ),
     # --- Hours --------------------------------------------------------------------------------
     *(

@@ -28,11 +28,13 @@ from volunteers.services.assignments import (
 from volunteers.services.consents import consent_give, consent_withdraw
 from volunteers.services.help_requests import (
     help_request_close,
+    help_request_create,
     help_request_open,
     help_request_update,
 )
 from volunteers.services.hours import hours_confirm, hours_log, hours_reject
 
+from .ids import object_id as _pk
 from .serializers import (
     AssignmentSerializer,
     ConsentSerializer,
@@ -47,6 +49,8 @@ from .serializers import (
     OrganisationPublicSerializer,
     TownSerializer,
 )
+from .serializers_coordination import HelpRequestCreateSerializer
+from .views_coordination import HelpRequestCoordinationMixin, organisation_for_new_request
 
 
 class TownViewSet(viewsets.ReadOnlyModelViewSet):
@@ -98,9 +102,6 @@ class HasCompleteVolunteerProfile(BasePermission):
         return profile is not None and profile.is_complete
 
 
-MAX_ID = 2**63
-
-
 def _languages(data: dict) -> list[tuple[str, int]] | None:
     rows = data.pop("languages", None)
     if rows is None:
@@ -129,7 +130,7 @@ def _show_address(user, help_request: HelpRequest) -> bool:
     )
 )
 @extend_schema(tags=["help-requests"])
-class HelpRequestViewSet(viewsets.GenericViewSet):
+class HelpRequestViewSet(HelpRequestCoordinationMixin, viewsets.GenericViewSet):
     """Help requests: the public list of open ones, details, and what coordinators and
     volunteers do with them."""
 
@@ -168,6 +169,24 @@ class HelpRequestViewSet(viewsets.GenericViewSet):
     @extend_schema(responses=HelpRequestDetailSerializer)
     def retrieve(self, request, pk=None, **kwargs):
         return self._detail(help_request_get_for_view(user=request.user, request_id=_pk(pk)))
+
+    @extend_schema(
+        request=HelpRequestCreateSerializer, responses={201: HelpRequestDetailSerializer}
+    )
+    def create(self, request, **kwargs):
+        """A new draft of an organisation the caller coordinates (verified organisations
+        only). Open it with POST .../open/."""
+        serializer = HelpRequestCreateSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        data = dict(serializer.validated_data)
+        organisation = organisation_for_new_request(
+            user=request.user, organisation_id=data.pop("organisation")
+        )
+        languages = _languages(data)
+        help_request = help_request_create(
+            organisation=organisation, actor=request.user, data=data, languages=languages
+        )
+        return self._detail(help_request, status_code=status.HTTP_201_CREATED)
 
     @extend_schema(
         request=HelpRequestWriteSerializer(partial=True), responses=HelpRequestDetailSerializer
@@ -212,17 +231,6 @@ class HelpRequestViewSet(viewsets.GenericViewSet):
             message=serializer.validated_data["message"],
         )
         return Response(AssignmentSerializer(assignment).data, status=status.HTTP_201_CREATED)
-
-
-def _pk(value) -> int:
-    """A path id as an int; 404 for what cannot be an id (the database refuses huge ones)."""
-    try:
-        pk = int(value)
-    except (TypeError, ValueError) as exc:
-        raise Http404 from exc
-    if not 0 < pk < MAX_ID:
-        raise Http404
-    return pk
 
 
 @extend_schema(tags=["assignments"])

@@ -1,0 +1,171 @@
+"""Serializers of the coordinator side of the API: own organisations, coordinator invitations,
+the helpers and hours of a request, the volunteer search."""
+
+from rest_framework import serializers
+
+from volunteers.models import (
+    Assignment,
+    CoordinatorInvitation,
+    HoursEntry,
+    Organisation,
+    Town,
+    VolunteerLanguage,
+    VolunteerProfile,
+)
+
+from .serializers import HelpRequestWriteSerializer
+
+
+class MyOrganisationSerializer(serializers.ModelSerializer):
+    """An organisation as its coordinators see it: with its verification state."""
+
+    town = serializers.SlugRelatedField(slug_field="slug", read_only=True)
+    verified = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Organisation
+        fields = [
+            "id",
+            "name",
+            "kind",
+            "town",
+            "address",
+            "contact_email",
+            "description",
+            "verified",
+            "verified_at",
+            "created_at",
+        ]
+        read_only_fields = fields
+
+    def get_verified(self, obj) -> bool:
+        return obj.verified_at is not None
+
+
+class OrganisationRegisterSerializer(serializers.Serializer):
+    name = serializers.CharField(max_length=200)
+    kind = serializers.ChoiceField(choices=Organisation.Kind.choices)
+    town = serializers.SlugRelatedField(slug_field="slug", queryset=Town.objects.all())
+    contact_email = serializers.EmailField(max_length=254)
+    address = serializers.CharField(max_length=300, required=False, allow_blank=True, default="")
+    description = serializers.CharField(
+        max_length=5000, required=False, allow_blank=True, default=""
+    )
+
+
+class CoordinatorInvitationSerializer(serializers.ModelSerializer):
+    invited_by = serializers.CharField(source="invited_by.get_full_name", default=None)
+
+    class Meta:
+        model = CoordinatorInvitation
+        fields = ["id", "email", "invited_by", "created_at", "accepted_at"]
+        read_only_fields = fields
+
+
+class CoordinatorInviteSerializer(serializers.Serializer):
+    email = serializers.EmailField(max_length=254)
+
+
+class InvitationTokenSerializer(serializers.Serializer):
+    token = serializers.CharField(max_length=500, help_text="The token from the email's link.")
+
+
+class HelpRequestCreateSerializer(HelpRequestWriteSerializer):
+    """A new draft: the organisation it is for (one the caller coordinates), and its fields."""
+
+    organisation = serializers.IntegerField(min_value=1, max_value=2**63 - 1)
+
+
+class HelperSerializer(serializers.ModelSerializer):
+    """An assignment on the coordinator's request. Name, email and phone only for confirmed
+    helpers (the phone only while they consent to share it); others by first name."""
+
+    volunteer = serializers.IntegerField(source="volunteer_id", read_only=True)
+    name = serializers.SerializerMethodField()
+    email = serializers.SerializerMethodField()
+    phone = serializers.SerializerMethodField()
+    status = serializers.CharField(
+        read_only=True, help_text="invited, offered, confirmed, declined or withdrawn."
+    )
+
+    class Meta:
+        model = Assignment
+        fields = [
+            "id",
+            "volunteer",
+            "name",
+            "email",
+            "phone",
+            "status",
+            "message",
+            "created_at",
+            "confirmed_at",
+            "ended_at",
+        ]
+        read_only_fields = fields
+
+    def _confirmed(self, obj) -> bool:
+        return obj.status == Assignment.Status.CONFIRMED
+
+    def get_name(self, obj) -> str:
+        user = obj.volunteer
+        return user.get_full_name() if self._confirmed(obj) else user.get_short_name()
+
+    def get_email(self, obj) -> str | None:
+        return obj.volunteer.email if self._confirmed(obj) else None
+
+    def get_phone(self, obj) -> str | None:
+        if not (self._confirmed(obj) and getattr(obj, "shares_phone", False)):
+            return None
+        profile = getattr(obj.volunteer, "volunteer_profile", None)
+        return (profile.phone or None) if profile is not None else None
+
+
+class RequestHoursSerializer(serializers.ModelSerializer):
+    volunteer_name = serializers.CharField(source="assignment.volunteer.get_full_name")
+    status = serializers.CharField(read_only=True, help_text="submitted, confirmed or rejected.")
+
+    class Meta:
+        model = HoursEntry
+        fields = ["id", "assignment", "volunteer_name", "date", "hours", "note", "status"]
+        read_only_fields = fields
+
+
+class LanguageLevelSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = VolunteerLanguage
+        fields = ["code", "level"]
+        read_only_fields = fields
+
+
+class VolunteerSearchResultSerializer(serializers.ModelSerializer):
+    """What a coordinator may see of a volunteer before an assignment: what the CONTACT
+    consent allows (first name, town, languages, activity areas)."""
+
+    volunteer = serializers.IntegerField(source="user_id", read_only=True)
+    first_name = serializers.CharField(source="user.get_short_name", read_only=True)
+    town = serializers.SlugRelatedField(slug_field="slug", read_only=True)
+    languages = LanguageLevelSerializer(many=True, read_only=True)
+    activity_areas = serializers.SlugRelatedField(slug_field="slug", many=True, read_only=True)
+    assignment_status = serializers.CharField(
+        read_only=True, allow_null=True, help_text="Status of an active assignment, if any."
+    )
+
+    class Meta:
+        model = VolunteerProfile
+        fields = [
+            "volunteer",
+            "first_name",
+            "town",
+            "languages",
+            "activity_areas",
+            "assignment_status",
+        ]
+        read_only_fields = fields
+
+
+class InviteVolunteerSerializer(serializers.Serializer):
+    volunteer = serializers.IntegerField(
+        min_value=1, max_value=2**63 - 1, help_text="The volunteer's id from the search."
+    )
+    message = serializers.CharField(max_length=500, required=False, allow_blank=True, default="")

@@ -1,0 +1,235 @@
+"""The coordinator side of the API: registering an organisation, its coordinators and
+invitations, its help requests (drafts included), and per request the helpers, their hours and
+the volunteer search to invite from.
+
+Same rules as the HTML pages: the access functions of volunteers/selectors_coordination.py
+(404 for what the user may not see, 403 for KI staff, who may see but not manage) and the
+services, which check permissions themselves."""
+
+from __future__ import annotations
+
+from django.utils.translation import gettext as _
+from drf_spectacular.utils import OpenApiParameter, extend_schema
+from rest_framework import status, viewsets
+from rest_framework.decorators import action
+from rest_framework.permissions import IsAuthenticated
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from backend.errors import ValidationFailed
+from volunteers.models import Organisation
+from volunteers.selectors_coordination import (
+    help_request_get_for_coordination,
+    help_request_helpers,
+    help_request_hours,
+    organisation_get_for_coordination,
+    organisation_open_invitations,
+    volunteer_get_for_invite,
+    volunteer_search,
+)
+from volunteers.services.assignments import assignment_invite
+from volunteers.services.organisations import (
+    coordinator_invitation_accept,
+    coordinator_invitation_from_token,
+    coordinator_invite,
+    organisation_register,
+)
+
+from .ids import object_id as _pk
+from .serializers import AssignmentSerializer, HelpRequestListSerializer
+from .serializers_coordination import (
+    CoordinatorInvitationSerializer,
+    CoordinatorInviteSerializer,
+    HelperSerializer,
+    InvitationTokenSerializer,
+    InviteVolunteerSerializer,
+    MyOrganisationSerializer,
+    OrganisationRegisterSerializer,
+    RequestHoursSerializer,
+    VolunteerSearchResultSerializer,
+)
+
+
+@extend_schema(tags=["coordination"])
+class MyOrganisationViewSet(viewsets.GenericViewSet):
+    """The organisations I coordinate; registering a new one; inviting co-coordinators."""
+
+    serializer_class = MyOrganisationSerializer
+    permission_classes = [IsAuthenticated]
+    filter_backends: list = []
+    lookup_value_regex = "[0-9]+"
+
+    def get_queryset(self):
+        if getattr(self, "swagger_fake_view", False):
+            return Organisation.objects.none()
+        return (
+            Organisation.objects.filter(memberships__user=self.request.user)
+            .select_related("town")
+            .order_by("name", "pk")
+        )
+
+    def _get(self, pk) -> Organisation:
+        return organisation_get_for_coordination(user=self.request.user, organisation_id=_pk(pk))
+
+    @extend_schema(responses=MyOrganisationSerializer(many=True))
+    def list(self, request, **kwargs):
+        page = self.paginate_queryset(self.get_queryset())
+        return self.get_paginated_response(MyOrganisationSerializer(page, many=True).data)
+
+    @extend_schema(
+        request=OrganisationRegisterSerializer, responses={201: MyOrganisationSerializer}
+    )
+    def create(self, request, **kwargs):
+        """Register an organisation. It waits for the KI's verification; the caller becomes
+        its first coordinator."""
+        serializer = OrganisationRegisterSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        organisation = organisation_register(actor=request.user, **serializer.validated_data)
+        return Response(MyOrganisationSerializer(organisation).data, status=status.HTTP_201_CREATED)
+
+    @extend_schema(responses=MyOrganisationSerializer)
+    def retrieve(self, request, pk=None, **kwargs):
+        return Response(MyOrganisationSerializer(self._get(pk)).data)
+
+    @extend_schema(responses=HelpRequestListSerializer(many=True))
+    @action(detail=True, methods=["get"], url_path="help-requests")
+    def help_requests(self, request, pk=None, **kwargs):
+        """All help requests of the organisation, drafts and closed ones included."""
+        organisation = self._get(pk)
+        requests = (
+            organisation.help_requests.select_related("organisation", "town", "activity_area")
+            .prefetch_related("languages")
+            .order_by("-created_at", "-pk")
+        )
+        page = self.paginate_queryset(requests)
+        return self.get_paginated_response(HelpRequestListSerializer(page, many=True).data)
+
+    @extend_schema(responses=CoordinatorInvitationSerializer(many=True))
+    @action(detail=True, methods=["get"], pagination_class=None)
+    def invitations(self, request, pk=None, **kwargs):
+        """Invitations to coordinate that are not accepted yet."""
+        organisation = self._get(pk)
+        invitations = organisation_open_invitations(organisation=organisation)
+        return Response(CoordinatorInvitationSerializer(invitations, many=True).data)
+
+    @extend_schema(
+        request=CoordinatorInviteSerializer, responses={201: CoordinatorInvitationSerializer}
+    )
+    @invitations.mapping.post
+    def invite(self, request, pk=None, **kwargs):
+        """Invite someone by email to coordinate the organisation (one open invitation per
+        address)."""
+        organisation = self._get(pk)
+        serializer = CoordinatorInviteSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        invitation = coordinator_invite(
+            organisation=organisation, email=serializer.validated_data["email"], actor=request.user
+        )
+        return Response(
+            CoordinatorInvitationSerializer(invitation).data, status=status.HTTP_201_CREATED
+        )
+
+
+@extend_schema(tags=["coordination"])
+class CoordinatorInvitationAcceptView(APIView):
+    """Accept an invitation to coordinate, with the token from the email's link. The account
+    must hold the invited address as a verified email address."""
+
+    permission_classes = [IsAuthenticated]
+
+    @extend_schema(request=InvitationTokenSerializer, responses=MyOrganisationSerializer)
+    def post(self, request, **kwargs):
+        serializer = InvitationTokenSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        invitation = coordinator_invitation_from_token(serializer.validated_data["token"])
+        membership = coordinator_invitation_accept(invitation=invitation, actor=request.user)
+        return Response(MyOrganisationSerializer(membership.organisation).data)
+
+
+def organisation_for_new_request(*, user, organisation_id: int) -> Organisation:
+    """The organisation a new help request is for, named in a request body. A body names
+    things; so an organisation the caller does not coordinate, or one not yet verified, is a
+    422 at the field, not a 404 of the URL."""
+    organisation = Organisation.objects.filter(pk=organisation_id, memberships__user=user).first()
+    if organisation is None:
+        raise ValidationFailed(
+            _("Diese Organisation gibt es nicht, oder Sie koordinieren sie nicht."),
+            field="organisation",
+        )
+    if organisation.verified_at is None:
+        raise ValidationFailed(
+            _(
+                "Die Organisation wird noch vom Kommunalen Integrationszentrum geprüft. "
+                "Danach können Sie Hilfegesuche anlegen."
+            ),
+            field="organisation",
+        )
+    return organisation
+
+
+class HelpRequestCoordinationMixin:
+    """Per-request actions of coordinators, mixed into the help request view set."""
+
+    @extend_schema(responses=HelperSerializer(many=True), tags=["coordination"])
+    @action(detail=True, methods=["get"], pagination_class=None)
+    def helpers(self, request, pk=None, **kwargs):
+        """Everyone invited to, offering for or confirmed on the request. Contact details of
+        confirmed helpers only."""
+        help_request = help_request_get_for_coordination(user=request.user, request_id=_pk(pk))
+        helpers = help_request_helpers(help_request=help_request)
+        return Response(HelperSerializer(helpers, many=True).data)
+
+    @extend_schema(responses=RequestHoursSerializer(many=True), tags=["coordination"])
+    @action(detail=True, methods=["get"], pagination_class=None, url_path="hours")
+    def request_hours(self, request, pk=None, **kwargs):
+        """Hours logged on the request, those waiting for an answer first."""
+        help_request = help_request_get_for_coordination(user=request.user, request_id=_pk(pk))
+        entries = help_request_hours(help_request=help_request)
+        return Response(RequestHoursSerializer(entries, many=True).data)
+
+    @extend_schema(
+        responses=VolunteerSearchResultSerializer(many=True),
+        parameters=[
+            OpenApiParameter("town", str, description="Slug of a town."),
+            OpenApiParameter("language", str, description="Language code, e.g. ar."),
+            OpenApiParameter("activity", str, description="Slug of an activity area."),
+        ],
+        tags=["coordination"],
+    )
+    @action(detail=True, methods=["get"])
+    def volunteers(self, request, pk=None, **kwargs):
+        """Volunteers who may be asked for this request, by town, language and activity."""
+        help_request = help_request_get_for_coordination(user=request.user, request_id=_pk(pk))
+        params = request.query_params
+        profiles = volunteer_search(
+            help_request=help_request,
+            town=params.get("town", "")[:80],
+            language=params.get("language", "")[:8],
+            activity=params.get("activity", "")[:80],
+        )
+        page = self.paginate_queryset(profiles)
+        return self.get_paginated_response(VolunteerSearchResultSerializer(page, many=True).data)
+
+    @extend_schema(
+        request=InviteVolunteerSerializer,
+        responses={201: AssignmentSerializer},
+        tags=["coordination"],
+    )
+    @action(detail=True, methods=["post"])
+    def invite(self, request, pk=None, **kwargs):
+        """Invite a volunteer from the search; they answer on the site or from the email."""
+        help_request = help_request_get_for_coordination(user=request.user, request_id=_pk(pk))
+        serializer = InviteVolunteerSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        volunteer = volunteer_get_for_invite(user_id=serializer.validated_data["volunteer"])
+        if volunteer is None:
+            raise ValidationFailed(
+                _("Diese Person kann nicht eingeladen werden."), field="volunteer"
+            )
+        assignment = assignment_invite(
+            help_request=help_request,
+            volunteer=volunteer,
+            actor=request.user,
+            message=serializer.validated_data["message"],
+        )
+        return Response(AssignmentSerializer(assignment).data, status=status.HTTP_201_CREATED)
