@@ -6,6 +6,7 @@ from django.utils import timezone
 
 from backend.accounts.models import User
 from volunteers.models import Membership, Organisation, Town, VolunteerProfile
+from volunteers.services.reference import town_distances_refresh
 
 TEST_PASSWORD = "correct-horse-battery-staple"
 
@@ -37,6 +38,7 @@ class TownFactory(factory.django.DjangoModelFactory):
     class Meta:
         model = Town
         django_get_or_create = ["name"]
+        skip_postgeneration_save = True
 
     name = "Ahlen"
     slug = factory.LazyAttribute(lambda o: o.name.lower())
@@ -44,6 +46,12 @@ class TownFactory(factory.django.DjangoModelFactory):
     postal_codes = ["59227", "59229"]
     latitude = "51.76300"
     longitude = "7.89100"
+
+    @factory.post_generation
+    def distances(obj, create, extracted, **kwargs):
+        """Matching joins the town-to-town distance table: keep it complete for made towns."""
+        if create:
+            town_distances_refresh()
 
 
 class VolunteerFactory(UserFactory):

@@ -71,3 +71,7 @@ def test_bench_harness_runs_every_scenario_and_writes_the_report(tmp_path):
         assert row["limit_rps"] == rows[TRIVIAL.name]["rps"]
     assert rows[TRIVIAL.name]["queries"] == 0
     assert "trivial (upper bound)" in done.stdout
+    matching = {row["name"]: row for row in data["matching"]}
+    assert len(matching) == 2, data["matching"]
+    for row in matching.values():
+        assert row["calls"] > 0 and row["p95_ms"] >= row["median_ms"] > 0, row

@@ -9,10 +9,8 @@ two-factor (who may see assignments elsewhere) get 403, everybody else 404.
 
 from __future__ import annotations
 
-import datetime as dt
 from typing import Any
 
-from allauth.account.models import EmailAddress
 from django.core.exceptions import PermissionDenied
 from django.db.models import (
     Case,
@@ -30,12 +28,13 @@ from django.db.models import (
 from django.http import Http404
 from django.utils import timezone
 
+from .matching.filters import contactable_profiles as _contactable_profiles
+from .matching.filters import fuehrungszeugnis_issued_after
 from .models import (
     ACTIVE_ASSIGNMENT_STATUSES,
     Assignment,
     Consent,
     CoordinatorInvitation,
-    FuehrungszeugnisRecord,
     HelpRequest,
     HoursEntry,
     Membership,
@@ -146,33 +145,6 @@ def organisation_open_invitations(*, organisation: Organisation) -> list[Coordin
 # --- Volunteer search -----------------------------------------------------------------------
 
 
-def _five_years_before(day: dt.date) -> dt.date:
-    years = FuehrungszeugnisRecord.VALID_YEARS
-    try:
-        return day.replace(year=day.year - years)
-    except ValueError:  # 29 February
-        return day.replace(year=day.year - years, day=28)
-
-
-def _contactable_profiles() -> QuerySet[VolunteerProfile]:
-    """Volunteers a coordinator may find: active account with a verified address, finished
-    onboarding, and the consent to be contacted (the ledger's open row)."""
-    return VolunteerProfile.objects.filter(
-        Exists(
-            Consent.objects.filter(
-                user=OuterRef("user"), kind=Consent.Kind.CONTACT, withdrawn_at__isnull=True
-            )
-        ),
-        Exists(
-            EmailAddress.objects.filter(
-                user=OuterRef("user"), email__iexact=OuterRef("user__email"), verified=True
-            )
-        ),
-        onboarding_completed_at__isnull=False,
-        user__is_active=True,
-    )
-
-
 def volunteer_search(
     *, help_request: HelpRequest, town: str = "", language: str = "", activity: str = ""
 ) -> QuerySet[VolunteerProfile]:
@@ -199,7 +171,9 @@ def volunteer_search(
         )
     if help_request.requires_fuehrungszeugnis:
         profiles = profiles.filter(
-            user__fuehrungszeugnis__certificate_date__gt=_five_years_before(timezone.localdate())
+            user__fuehrungszeugnis__certificate_date__gt=fuehrungszeugnis_issued_after(
+                timezone.localdate()
+            )
         )
     active = Assignment.objects.filter(
         help_request=help_request,

@@ -393,3 +393,32 @@ COORDINATOR_INVITATION_MAX_AGE_SECONDS = env.int(
 EHRENAMTSKARTE_HOURS_PER_WEEK = env.int("EHRENAMTSKARTE_HOURS_PER_WEEK", default=4)
 EHRENAMTSKARTE_HOURS_PER_YEAR = env.int("EHRENAMTSKARTE_HOURS_PER_YEAR", default=200)
 EHRENAMTSKARTE_YEARS = env.int("EHRENAMTSKARTE_YEARS", default=2)
+
+# --- Matching (issue 5) ---------------------------------------------------------------------
+# A suggestion's score is the sum of weight × part over these parts; every part is a number from
+# 0 to 1, computed in SQL by volunteers/matching/scores.py. Only the ratios between the weights
+# matter. "Neutral" below means the same value (0.5) for every candidate, so the part decides
+# nothing.
+MATCHING_WEIGHTS = {
+    # The request's activity area is one of the volunteer's: 1, else 0.
+    "activity": 3.0,
+    # The volunteer's level in the request's languages: native 1, fluent 0.5, basic 0, averaged
+    # over the request's languages (the minimum level itself is a hard filter). Requests that
+    # need no language: neutral.
+    "language": 3.0,
+    # 1 in the same town, falling linearly to 0 at the volunteer's travel radius (beyond it the
+    # volunteer is not suggested at all). Straight-line distance between the towns.
+    "distance": 2.0,
+    # The share of the request's weekly slots in which the volunteer is available; for a single
+    # date, 1 if the volunteer is available at that weekday and part of the day, else 0.
+    # Flexible requests: neutral.
+    "availability": 2.0,
+    # Spreading the asking. Ranking volunteers: 1 for somebody not asked in the last 30 days
+    # and not helping with an open request right now; down to 0 for somebody asked three times
+    # or more in 30 days who is busy. Ranking requests for a volunteer: the share of helper
+    # places nobody has confirmed yet (requests without any helper rank highest).
+    "fairness": 1.5,
+}
+# Invitations a volunteer receives in 7 days at most: whoever has this many is not suggested
+# to coordinators until the oldest is more than a week old.
+MATCHING_WEEKLY_INVITATIONS = env.int("MATCHING_WEEKLY_INVITATIONS", default=3)

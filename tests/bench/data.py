@@ -36,6 +36,7 @@ from volunteers.models import (
     ALL_SLOTS,
     ActivityArea,
     Assignment,
+    Consent,
     HelpRequest,
     HelpRequestLanguage,
     HoursEntry,
@@ -45,6 +46,7 @@ from volunteers.models import (
     VolunteerLanguage,
     VolunteerProfile,
 )
+from volunteers.services.consents import consent_text_version
 
 from .server import POSTGRES_ADMIN_URL
 
@@ -501,6 +503,27 @@ def help_requests(ctx: Context) -> None:
     ctx.ids["help_requests"] = request_ids
 
 
+# Share of volunteers who agree to be asked for help (matching suggests only them).
+CONTACT_SHARE = 0.9
+
+
+@generator()
+def contact_consents(ctx: Context) -> None:
+    """The CONTACT consent (to the current text) for ~90 % of the volunteers, given at
+    onboarding; a few of them withdrew it later."""
+    version = consent_text_version(Consent.Kind.CONTACT)
+
+    def rows():
+        for uid in ctx.ids["volunteer_users"]:
+            if ctx.rng.random() < CONTACT_SHARE:
+                given = ctx.past(3 * 365)
+                withdrawn = ctx.now if ctx.rng.random() < 0.02 else None
+                yield uid, Consent.Kind.CONTACT.value, version, given, withdrawn
+
+    fields = ["user", "kind", "text_version", "given_at", "withdrawn_at"]
+    copy_rows(ctx.cursor, Consent, fields, rows())
+
+
 def verify_all_emails(cursor: psycopg.Cursor) -> None:
     """Every generated account has a verified primary address (allauth refuses login else)."""
     fields = ["user", "email", "verified", "primary"]
@@ -590,7 +613,7 @@ def generate(database: str, scale: int) -> None:
         for names, func in GENERATORS:
             started = time.monotonic()
             func(ctx)
-            done = ", ".join(f"{ctx_counts[n]:,} {n}" for n in names)
+            done = ", ".join(f"{ctx_counts[n]:,} {n}" for n in names) or func.__name__
             print(f"  generated {done} in {time.monotonic() - started:.1f} s", flush=True)
         verify_all_emails(cursor)
     create_bench_credentials()

@@ -3,8 +3,9 @@
 Builds the PostgreSQL database `komman_bench` with synthetic data at the chosen scale, serves
 the app with gunicorn and production settings on 127.0.0.1, drives every scenario with wrk and
 prints requests/s, p50/p95 latency, SQL queries per request and peak worker memory beside the
-trivial view served by the same server, the practical upper bound. Writes the numbers to
-var/bench/latest.json. Exits non-zero when an endpoint answers with errors.
+trivial view served by the same server, the practical upper bound; then times matching in
+process (tests/bench/matching.py). Writes the numbers to var/bench/latest.json. Exits non-zero
+when an endpoint answers with errors.
 """
 
 from __future__ import annotations
@@ -20,6 +21,8 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from .load import LoadError, run_wrk
+from .matching import measure as measure_matching
+from .matching import table as matching_table
 from .scenarios import SCENARIOS, TRIVIAL, Credentials, Scenario
 from .server import ROOT, PeakRss, Server, bench_env, request
 
@@ -181,6 +184,8 @@ def main(argv: list[str] | None = None) -> int:
     except (LoadError, RuntimeError) as exc:
         print(f"\nBENCHMARK FAILED: {exc}\n(server log: {log})", file=sys.stderr)
         return 1
+    print("  matching (in process, no HTTP) ...", flush=True)
+    matching = measure_matching()
     limit = results[0]["rps"]
     for row in results:
         row["limit_rps"] = limit
@@ -191,6 +196,8 @@ def main(argv: list[str] | None = None) -> int:
         "generated_at": datetime.now(UTC).isoformat(timespec="seconds"),
         "duration_s": round(time.monotonic() - started, 1),
         "data_generation_s": round(generation_s, 1) if generation_s is not None else None,
+        "matching": matching["results"],
+        "matching_plans": matching["plans"],  # EXPLAIN ANALYZE of the ranking queries
         "counts": generated,
         "planned_counts": planned,  # models that do not exist yet
         "load": {
@@ -210,7 +217,8 @@ def main(argv: list[str] | None = None) -> int:
         f"per endpoint, {args.workers} gunicorn workers."
     )
     print(table(results))
-    print(f"\nWrote {args.json}")
+    print(f"\nMatching (suggestions, no HTTP):\n{matching_table(matching['results'])}")
+    print(f"\nWrote {args.json} (with the matching query plans)")
     return 0
 
 

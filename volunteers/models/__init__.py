@@ -20,7 +20,7 @@ from .people import (
     VolunteerProfile,
     slot_bit,
 )
-from .reference import ActivityArea, Town
+from .reference import ActivityArea, Town, TownDistance
 
 __all__ = [
     "ACTIVE_ASSIGNMENT_STATUSES",
@@ -41,6 +41,7 @@ __all__ = [
     "Membership",
     "Organisation",
     "Town",
+    "TownDistance",
     "VolunteerCertificate",
     "VolunteerLanguage",
     "VolunteerProfile",

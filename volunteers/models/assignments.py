@@ -61,7 +61,12 @@ class Assignment(models.Model):
                 name="assignment_status_valid",
             ),
         ]
-        indexes = [models.Index(fields=["volunteer", "status"], name="assignment_volunteer_idx")]
+        indexes = [
+            models.Index(fields=["volunteer", "status"], name="assignment_volunteer_idx"),
+            # Matching's fairness and weekly budget: who was asked in the last 7 / 30 days
+            # (a range on created_at, grouped by volunteer, read from the index alone).
+            models.Index(fields=["created_at", "volunteer"], name="assignment_recent_idx"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.volunteer} → {self.help_request}"

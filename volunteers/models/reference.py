@@ -28,6 +28,34 @@ class Town(models.Model):
         return self.name
 
 
+class TownDistance(models.Model):
+    """Straight-line (great-circle) distance between the reference points of two towns, in
+    whole kilometres; not the distance by road.
+
+    Every ordered pair is stored, a town with itself at 0 km included, so that matching finds a
+    volunteer's distance to a request with one indexed equality join in either direction.
+    Written only by services.reference.town_distances_refresh (when towns are loaded or edited).
+    """
+
+    # No index of its own: the unique constraint's index starts with from_town.
+    from_town = models.ForeignKey(
+        Town, on_delete=models.CASCADE, related_name="distances", db_index=False
+    )
+    to_town = models.ForeignKey(Town, on_delete=models.CASCADE, related_name="+")
+    km = models.PositiveSmallIntegerField(_("Entfernung (km)"))
+
+    class Meta:
+        verbose_name = _("Entfernung")
+        verbose_name_plural = _("Entfernungen")
+        constraints = [
+            # Its index (from_town, to_town) is the one the matching join uses.
+            models.UniqueConstraint(fields=["from_town", "to_town"], name="town_distance_once"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.from_town_id} → {self.to_town_id}: {self.km} km"
+
+
 class ActivityArea(models.Model):
     """A field of volunteer work (Sprachförderung, Begleitung zu Behörden, ...)."""
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import math
 from decimal import Decimal
 from pathlib import Path
 
@@ -10,7 +11,10 @@ from django.conf import settings
 from django.db import transaction
 from django.utils.text import slugify
 
-from volunteers.models import ActivityArea, Town
+from volunteers.models import ActivityArea, Town, TownDistance
+
+# Mean Earth radius (IUGG), as used for great-circle distances.
+EARTH_RADIUS_KM = 6371.0088
 
 
 def _split_names(entry: str) -> tuple[str, str]:
@@ -45,4 +49,34 @@ def towns_load_reference(*, path: Path | None = None) -> int:
                 "longitude": Decimal(str(entry["lon"])),
             },
         )
+    town_distances_refresh()
     return len(municipalities)
+
+
+def great_circle_km(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
+    """Straight-line distance over the Earth's surface (haversine); a road is longer."""
+    phi1, phi2 = math.radians(lat1), math.radians(lat2)
+    dphi, dlambda = phi2 - phi1, math.radians(lon2 - lon1)
+    a = math.sin(dphi / 2) ** 2 + math.cos(phi1) * math.cos(phi2) * math.sin(dlambda / 2) ** 2
+    return 2 * EARTH_RADIUS_KM * math.asin(math.sqrt(a))
+
+
+@transaction.atomic
+def town_distances_refresh() -> int:
+    """Rewrite the town-to-town distance table from the towns' coordinates: every ordered
+    pair, a town with itself at 0 km. Matching joins this table, so whatever creates or moves
+    a town calls this (a few hundred rows: rewriting all is simpler than tracking changes).
+    Returns the number of rows."""
+    towns = list(Town.objects.values_list("pk", "latitude", "longitude"))
+    rows = [
+        TownDistance(
+            from_town_id=a,
+            to_town_id=b,
+            km=round(great_circle_km(float(lat_a), float(lon_a), float(lat_b), float(lon_b))),
+        )
+        for a, lat_a, lon_a in towns
+        for b, lat_b, lon_b in towns
+    ]
+    TownDistance.objects.all().delete()
+    TownDistance.objects.bulk_create(rows)
+    return len(rows)
