@@ -25,6 +25,10 @@ from .services.gdpr import account_delete, person_export
 from .services.hours import ehrenamtskarte_status
 
 
+def pdf_attachment(content: bytes, *, filename: str) -> HttpResponse:
+    return _download(content, content_type="application/pdf", filename=filename)
+
+
 def _download(content: bytes, *, content_type: str, filename: str) -> HttpResponse:
     """An attachment that no browser or proxy keeps a copy of."""
     response = HttpResponse(content, content_type=content_type)
@@ -44,11 +48,7 @@ def _me(request):
 def ehrenamtsnachweis(request):
     """The Ehrenamtsnachweis as PDF: served as stored while its data is unchanged."""
     certificate = certificate_for(volunteer=_me(request))
-    return _download(
-        bytes(certificate.pdf),
-        content_type="application/pdf",
-        filename=certificate_filename(certificate),
-    )
+    return pdf_attachment(bytes(certificate.pdf), filename=certificate_filename(certificate))
 
 
 @login_required

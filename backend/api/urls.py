@@ -18,7 +18,13 @@ from volunteers.api.views_coordination import (
     CoordinatorInvitationAcceptView,
     MyOrganisationViewSet,
 )
-from volunteers.api.views_profile import AccountDeleteView, ExportView, ProfileView
+from volunteers.api.views_profile import (
+    AccountDeleteView,
+    EhrenamtsnachweisView,
+    ExportView,
+    MyHoursView,
+    ProfileView,
+)
 from volunteers.api.views_staff import (
     StaffOrganisationViewSet,
     StaffOverviewView,
@@ -42,6 +48,8 @@ v1 = [
     path("me/", MeView.as_view(), name="me"),
     path("me/export/", ExportView.as_view(), name="me-export"),
     path("me/delete/", AccountDeleteView.as_view(), name="me-delete"),
+    path("me/hours/", MyHoursView.as_view(), name="me-hours"),
+    path("me/ehrenamtsnachweis/", EhrenamtsnachweisView.as_view(), name="me-ehrenamtsnachweis"),
     path("profile/", ProfileView.as_view(), name="profile"),
     path(
         "coordinator-invitations/accept/",

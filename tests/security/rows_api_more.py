@@ -159,6 +159,16 @@ ROWS: list[Row] = [
         note="always one's own data",
     ),
     Row(
+        "v1:me-hours",
+        read_only_api(logged_in(200, anonymous=401), refused=logged_in(405, anonymous=401)),
+        note="always one's own hours",
+    ),
+    Row(
+        "v1:me-ehrenamtsnachweis",
+        read_only_api(logged_in(200, anonymous=401), refused=logged_in(405, anonymous=401)),
+        note="always one's own certificate (an account without hours gets an empty one)",
+    ),
+    Row(
         "v1:me-delete",
         {
             "POST": logged_in(422, anonymous=401),

@@ -326,6 +326,29 @@ def test_deleting_needs_the_password_and_then_ends_the_token(w):
     assert_error(client.get("/api/v1/me/"), 401, "not_authenticated")
 
 
+def test_my_hours_and_ehrenamtsnachweis(w):
+    consent_give(user=w.volunteer_a, kind=Consent.Kind.CONTACT)
+    assignment = assignment_invite(
+        help_request=w.request_x, volunteer=w.volunteer_a, actor=w.coordinator_x
+    )
+    assignment = assignment_accept(assignment=assignment, actor=w.volunteer_a)
+    entry = hours_log(
+        assignment=assignment, actor=w.volunteer_a, date=timezone.localdate(), hours=3
+    )
+    client = client_for(w.volunteer_a)
+    assert client.get("/api/v1/me/hours/").json()["confirmed_per_year"] == {}
+    client_for(w.coordinator_x).post(f"/api/v1/hours/{entry.pk}/confirm/")
+    body = client.get("/api/v1/me/hours/").json()
+    assert body["confirmed_per_year"] == {str(timezone.localdate().year): "3.00"}
+    assert body["ehrenamtskarte"]["eligible"] is False
+    assert body["ehrenamtskarte"]["slices"][0]["hours"] == "3.00"
+    response = client.get("/api/v1/me/ehrenamtsnachweis/")
+    assert response.status_code == 200
+    assert response["Content-Type"] == "application/pdf"
+    assert response.content.startswith(b"%PDF")
+    assert "attachment" in response["Content-Disposition"]
+
+
 # --- KI staff -------------------------------------------------------------------------------
 
 

@@ -8,9 +8,11 @@ a later part is refused, the earlier ones are undone, so bad input changes nothi
 from __future__ import annotations
 
 from allauth.core import ratelimit
+from django.contrib.auth import get_user_model
 from django.db import transaction
 from django.http import Http404
 from django.utils.translation import gettext as _
+from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema, extend_schema_field
 from rest_framework import exceptions, serializers, status
 from rest_framework.permissions import IsAuthenticated
@@ -28,7 +30,9 @@ from volunteers.models import (
     Town,
     VolunteerProfile,
 )
+from volunteers.services.certificates import certificate_filename, certificate_for
 from volunteers.services.gdpr import account_delete, person_export
+from volunteers.services.hours import ehrenamtskarte_status, hours_confirmed_per_year
 from volunteers.services.profiles import (
     TOTAL_STEPS,
     can_have_volunteer_profile,
@@ -42,6 +46,7 @@ from volunteers.services.profiles import (
     profile_save_location,
     profile_start,
 )
+from volunteers.views_documents import pdf_attachment
 
 from .serializers_coordination import LanguageLevelSerializer
 
@@ -259,3 +264,60 @@ class AccountDeleteView(APIView):
             raise ValidationFailed(_("Das Passwort ist nicht richtig."), field="password")
         account_delete(user=user, actor=user)
         return Response(status=status.HTTP_204_NO_CONTENT)
+
+
+class HoursSliceSerializer(serializers.Serializer):
+    start = serializers.DateField(source="from")
+    end = serializers.DateField(source="to")
+    hours = serializers.DecimalField(max_digits=8, decimal_places=2)
+
+
+class EhrenamtskarteSerializer(serializers.Serializer):
+    eligible = serializers.BooleanField(help_text="Whether the thresholds are met.")
+    years = serializers.IntegerField()
+    threshold_per_year = serializers.IntegerField()
+    threshold_per_week = serializers.IntegerField()
+    weekly_average = serializers.DecimalField(max_digits=8, decimal_places=1)
+    slices = HoursSliceSerializer(
+        many=True, help_text="Confirmed hours per 52 weeks, newest first."
+    )
+
+
+class MyHoursSerializer(serializers.Serializer):
+    confirmed_per_year = serializers.DictField(
+        child=serializers.DecimalField(max_digits=8, decimal_places=2),
+        help_text="Confirmed hours per calendar year.",
+    )
+    ehrenamtskarte = EhrenamtskarteSerializer()
+
+
+@extend_schema(tags=["profile"])
+class MyHoursView(APIView):
+    """My confirmed hours per year and whether they meet the Ehrenamtskarte NRW thresholds."""
+
+    permission_classes = [IsAuthenticated]
+
+    @extend_schema(responses=MyHoursSerializer)
+    def get(self, request, **kwargs):
+        data = {
+            "confirmed_per_year": {
+                str(year): total
+                for year, total in hours_confirmed_per_year(volunteer=request.user).items()
+            },
+            "ehrenamtskarte": ehrenamtskarte_status(volunteer=request.user),
+        }
+        return Response(MyHoursSerializer(data).data)
+
+
+@extend_schema(tags=["profile"])
+class EhrenamtsnachweisView(APIView):
+    """My Ehrenamtsnachweis as PDF (activities, organisations, confirmed hours per year,
+    verification code): the same document as the download on the site."""
+
+    permission_classes = [IsAuthenticated]
+
+    @extend_schema(responses={(200, "application/pdf"): OpenApiTypes.BINARY})
+    def get(self, request, **kwargs):
+        volunteer = get_user_model().objects.get(pk=request.user.pk)  # not the lazy wrapper
+        certificate = certificate_for(volunteer=volunteer)
+        return pdf_attachment(bytes(certificate.pdf), filename=certificate_filename(certificate))
