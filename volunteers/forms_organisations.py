@@ -7,6 +7,7 @@ import datetime as dt
 from typing import Any
 
 from django import forms
+from django.conf import settings
 from django.utils import timezone
 from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
@@ -14,6 +15,8 @@ from django.utils.translation import gettext_lazy as _
 from .languages import language_choices
 from .models import (
     DAY_PARTS,
+    MAX_AUTO_INVITE_BATCH,
+    MAX_AUTO_INVITE_DAYS,
     MAX_HELPERS,
     WEEKDAYS,
     ActivityArea,
@@ -127,6 +130,38 @@ class HelpRequestForm(forms.Form):
         help_text=_("Danach wird das Hilfegesuch nicht mehr angezeigt."),
         widget=forms.DateInput(attrs={"type": "date"}),
     )
+    auto_invite_batch = forms.IntegerField(
+        label=_("Automatisch einladen: so viele passende Freiwillige"),
+        initial=0,
+        required=False,
+        min_value=0,
+        max_value=MAX_AUTO_INVITE_BATCH,
+        help_text=format_lazy(
+            _(
+                "Beim Veröffentlichen lädt die Plattform die am besten passenden Freiwilligen "
+                "ein. 0 = aus, höchstens {max}."
+            ),
+            max=MAX_AUTO_INVITE_BATCH,
+        ),
+        widget=forms.NumberInput(
+            attrs={"min": 0, "max": MAX_AUTO_INVITE_BATCH, "inputmode": "numeric"}
+        ),
+    )
+    auto_invite_after_days = forms.IntegerField(
+        label=_("Noch nicht besetzt? Die Nächsten einladen nach so vielen Tagen"),
+        initial=3,
+        required=False,
+        min_value=1,
+        max_value=MAX_AUTO_INVITE_DAYS,
+        widget=forms.NumberInput(
+            attrs={"min": 1, "max": MAX_AUTO_INVITE_DAYS, "inputmode": "numeric"}
+        ),
+    )
+
+    @property
+    def weekly_budget(self) -> int:
+        """Invitations a volunteer receives per week at most (said next to auto-invite)."""
+        return settings.MATCHING_WEEKLY_INVITATIONS
 
     def __init__(self, *args, help_request: HelpRequest | None = None, **kwargs):
         self.help_request = help_request
@@ -165,6 +200,8 @@ class HelpRequestForm(forms.Form):
                 "helpers_needed",
                 "requires_fuehrungszeugnis",
                 "open_until",
+                "auto_invite_batch",
+                "auto_invite_after_days",
             )
         }
         if help_request.starts_at:
@@ -247,6 +284,8 @@ class HelpRequestForm(forms.Form):
         data = {name: self.cleaned_data.get(name) for name in EDITABLE_FIELDS}
         data["starts_at"] = data["starts_at"] or None
         data["weekly_slots"] = data["weekly_slots"] or 0
+        data["auto_invite_batch"] = data["auto_invite_batch"] or 0
+        data["auto_invite_after_days"] = data["auto_invite_after_days"] or 3
         for text in ("title", "description", "place", "address"):
             data[text] = (data[text] or "").strip()
         return data

@@ -7,6 +7,8 @@ from __future__ import annotations
 from celery import shared_task
 from django.utils import timezone
 
+from .services.auto_invite import auto_invite_batch, auto_invite_due
+from .services.digest import digest_chunks, digest_recipients, digest_send_chunk
 from .services.gdpr import fuehrungszeugnis_purge_expired
 from .services.help_requests import help_requests_expire
 
@@ -24,3 +26,31 @@ def purge_fuehrungszeugnis_task() -> int:
     fuehrungszeugnis_purge_expired for the rule). One conditional DELETE; a second run
     deletes nothing."""
     return fuehrungszeugnis_purge_expired(today=timezone.localdate())
+
+
+@shared_task(name="volunteers.auto_invite")
+def auto_invite_task(help_request_id: int) -> int:
+    """One request's next auto-invite batch, if due (enqueued when the request opens)."""
+    return auto_invite_batch(help_request_id=help_request_id)
+
+
+@shared_task(name="volunteers.auto_invite_sweep")
+def auto_invite_sweep_task() -> int:
+    """Hourly: the next batch of every open request whose batch is due (also the first batch
+    of a request whose on-open task was lost). Each batch re-checks under a row lock."""
+    return sum(auto_invite_batch(help_request_id=pk) for pk in auto_invite_due())
+
+
+@shared_task(name="volunteers.send_digests")
+def send_digests_task() -> int:
+    """Weekly: one task per chunk of volunteers who want the digest. Returns the chunks."""
+    chunks = digest_chunks(digest_recipients())
+    for chunk in chunks:
+        send_digest_chunk_task.delay(chunk)
+    return len(chunks)
+
+
+@shared_task(name="volunteers.send_digest_chunk")
+def send_digest_chunk_task(user_ids: list[int]) -> int:
+    """The digests of one chunk; the dedupe key (volunteer, ISO week) makes reruns harmless."""
+    return digest_send_chunk(user_ids=user_ids)

@@ -49,6 +49,11 @@ urlpatterns: list = [
         views.help_request_invite,
         name="help_request_invite",
     ),
+    path(
+        "hilfegesuche/<int:pk>/helfende/vorschlaege-einladen/",
+        views.help_request_invite_suggested,
+        name="help_request_invite_suggested",
+    ),
     *[
         path(
             f"hilfegesuche/<int:pk>/helfende/<int:assignment_pk>/{slug}/",

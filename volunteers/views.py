@@ -12,6 +12,7 @@ from backend.errors import DomainError
 from backend.forms import domain_error_to_form, domain_error_to_message
 
 from .forms import HelpRequestFilterForm, HoursForm
+from .matching import suggest_requests
 from .models import Assignment
 from .permissions import (
     assignment_get_for_view,
@@ -136,6 +137,9 @@ def assignment_answer_link(request, token: str):
     return render(request, "volunteers/answer_link.html", context)
 
 
+RECOMMENDATIONS = 5  # recommended requests on the dashboard
+
+
 @login_required
 @require_safe
 def dashboard(request):
@@ -149,6 +153,7 @@ def dashboard(request):
             "per_year": hours_confirmed_per_year(volunteer=request.user),
             "ehrenamtskarte": ehrenamtskarte_status(volunteer=request.user),
             "has_profile": hasattr(request.user, "volunteer_profile"),
+            "recommendations": suggest_requests(request.user, limit=RECOMMENDATIONS),
         },
     )
 

@@ -28,6 +28,7 @@ from .forms_organisations import (
     OrganisationForm,
     VolunteerSearchForm,
 )
+from .matching import suggest_volunteers
 from .models import Assignment, HelpRequest, HoursEntry
 from .selectors_coordination import (
     help_request_get_for_coordination,
@@ -44,8 +45,10 @@ from .services import assignments as assignment_services
 from .services import help_requests as help_request_services
 from .services import hours as hours_services
 from .services import organisations as organisation_services
+from .services.assignments import MAX_INVITATIONS_AT_ONCE as MAX_AT_ONCE
 
 SEARCH_PARAMS = ("town", "language", "activity", "page")
+SUGGESTIONS = 10  # suggestions shown on a request's management page
 EDITABLE_STATUSES = (HelpRequest.Status.DRAFT, HelpRequest.Status.OPEN, HelpRequest.Status.FILLED)
 
 
@@ -282,6 +285,7 @@ def help_request_manage(request, pk: int):
         request.GET.get("page")
     )
     search = {name: form.data.get(name, "") for name in ("town", "language", "activity")}
+    can_invite = help_request.status == HelpRequest.Status.OPEN
     return render(
         request,
         "volunteers/organisations/manage.html",
@@ -294,7 +298,10 @@ def help_request_manage(request, pk: int):
             "search_query": urlencode(search),
             "helpers": help_request_helpers(help_request=help_request),
             "hours": help_request_hours(help_request=help_request),
-            "can_invite": help_request.status == HelpRequest.Status.OPEN,
+            "can_invite": can_invite,
+            "suggestions": suggest_volunteers(help_request, limit=SUGGESTIONS)
+            if can_invite
+            else [],
         },
     )
 
@@ -324,6 +331,42 @@ def help_request_invite(request, pk: int):
                 % {"name": volunteer.get_short_name()},
             )
     return redirect(_back_to_manage(help_request, request.POST, anchor="suche"))
+
+
+@require_POST
+@login_required
+def help_request_invite_suggested(request, pk: int):
+    """Invite the suggestions ticked on the management page, each on its own: whoever cannot
+    be invited (any more) is named with the reason, the others are invited."""
+    help_request = help_request_get_for_coordination(user=request.user, request_id=pk)
+    ids = [int(v) for v in request.POST.getlist("volunteers") if v.isdigit()][:MAX_AT_ONCE]
+    if not ids:
+        messages.error(request, _("Bitte wählen Sie mindestens eine Person aus."))
+        return redirect(_back_to_manage(help_request, anchor="vorschlaege"))
+    found = (volunteer_get_for_invite(user_id=i) for i in dict.fromkeys(ids))
+    volunteers = [volunteer for volunteer in found if volunteer is not None]
+    try:
+        result = assignment_services.assignments_invite_many(
+            help_request=help_request,
+            volunteers=volunteers,
+            actor=request.user,
+            message=request.POST.get("message", "").strip()[:500],
+        )
+    except DomainError as exc:
+        domain_error_to_message(request, exc)
+        return redirect(_back_to_manage(help_request, anchor="vorschlaege"))
+    if result.invited:
+        names = ", ".join(a.volunteer.get_short_name() for a in result.invited)
+        messages.success(request, _("Eingeladen: %(names)s.") % {"names": names})
+    for volunteer, reason in result.refused:
+        messages.error(
+            request,
+            _("%(name)s wurde nicht eingeladen: %(reason)s")
+            % {"name": volunteer.get_short_name(), "reason": reason},
+        )
+    if len(volunteers) < len(ids):
+        messages.error(request, _("Nicht alle ausgewählten Personen können eingeladen werden."))
+    return redirect(_back_to_manage(help_request, anchor="vorschlaege"))
 
 
 ASSIGNMENT_ACTIONS = {

@@ -17,6 +17,7 @@ from volunteers.api.views import (
 from volunteers.api.views_coordination import (
     CoordinatorInvitationAcceptView,
     MyOrganisationViewSet,
+    RecommendationsView,
 )
 from volunteers.api.views_profile import (
     AccountDeleteView,
@@ -57,6 +58,7 @@ v1 = [
         name="coordinator-invitation-accept",
     ),
     path("staff/overview/", StaffOverviewView.as_view(), name="staff-overview"),
+    path("recommendations/", RecommendationsView.as_view(), name="recommendations"),
     *router.urls,
 ]
 

@@ -281,6 +281,18 @@ CELERY_BEAT_SCHEDULE = {
     },
     # Führungszeugnis records are deleted at the latest 3 months after the volunteer stopped
     # (volunteers.services.gdpr.fuehrungszeugnis_purge_expired has the rule). Daily, at night.
+    # Auto-invite: the next batch of open requests that are not filled after their waiting
+    # days (volunteers.services.auto_invite). The first batch is enqueued on opening; this
+    # also catches it when that task was lost.
+    "volunteers-auto-invite": {
+        "task": "volunteers.auto_invite_sweep",
+        "schedule": crontab(minute=5),
+    },
+    # The weekly digest of new requests that fit (volunteers.services.digest): Mondays, 07:00.
+    "volunteers-send-digests": {
+        "task": "volunteers.send_digests",
+        "schedule": crontab(day_of_week="mon", hour=7, minute=0),
+    },
     "volunteers-purge-fuehrungszeugnis": {
         "task": "volunteers.purge_fuehrungszeugnis",
         "schedule": crontab(hour=3, minute=30),

@@ -119,6 +119,23 @@ ROWS: list[Row] = [
         data=_contactable_a,
         note="only the organisation's coordinators invite",
     ),
+    Row(
+        "v1:help-request-suggestions",
+        get_only_coordination(),
+        kwargs=lambda w: {"pk": w.request_x.pk},
+    ),
+    Row(
+        "v1:help-request-invite-many",
+        post_only(coordination(200)),
+        kwargs=lambda w: {"pk": w.request_x.pk},
+        data=lambda w: {"volunteers": [_contactable_a(w)["volunteer"]]},
+        note="the result lists invited and refused volunteers; only X's coordinators",
+    ),
+    Row(
+        "v1:recommendations",
+        read_only_api(logged_in(200, anonymous=401), refused=logged_in(405, anonymous=401)),
+        note="always for the requesting account (empty without a complete profile)",
+    ),
     # --- My profile and data ------------------------------------------------------------------
     Row(
         "v1:profile",

@@ -253,6 +253,13 @@ ROWS: list[Row] = [
         data=_contactable_volunteer_a,
     ),
     Row(
+        "volunteers:help_request_invite_suggested",
+        post_only(of_x(MANAGE_X)),
+        kwargs=lambda w: {"pk": w.request_x.pk},
+        data=lambda w: {"volunteers": [_contactable_volunteer_a(w)["volunteer"]]},
+        note="inviting ticked suggestions: the same rule as inviting one",
+    ),
+    Row(
         "volunteers:help_request_assignment_accept",
         post_only(of_x(MANAGE_X)),
         kwargs=_offer_of_volunteer_a,

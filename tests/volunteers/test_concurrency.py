@@ -280,3 +280,26 @@ def test_giving_a_consent_twice_at_once_is_a_no_op(postgresql):
     assert blocked, "the second submission never waited for the first"
     assert outcomes == {"first": "ok", "second": "ok"}
     assert Consent.objects.filter(user=volunteer, withdrawn_at__isnull=True).count() == 1
+
+
+@pytest.mark.services
+@pytest.mark.django_db(transaction=True)
+def test_parallel_invitations_never_exceed_the_weekly_budget(postgresql, coordinator, settings):
+    """Ten organisations' requests invite the same volunteer in the same second: exactly the
+    weekly budget of invitations goes out, the rest are refused, every time."""
+    organisation = coordinator.memberships.get().organisation
+    budget = settings.MATCHING_WEEKLY_INVITATIONS
+    per_repetition = []
+    for _repetition in range(5):
+        volunteer = contactable_volunteer()
+        requests = [HelpRequestFactory(organisation=organisation, open=True) for _ in range(10)]
+        outcomes = run_in_parallel(
+            [
+                partial(assignment_invite, help_request=r, volunteer=volunteer, actor=coordinator)
+                for r in requests
+            ]
+        )
+        invited = Assignment.objects.filter(volunteer=volunteer, status=Assignment.Status.INVITED)
+        per_repetition.append((summary(outcomes), invited.count()))
+    expected = Counter({"ok": budget, "CapacityExceeded": 10 - budget})
+    assert per_repetition == [(expected, budget)] * 5

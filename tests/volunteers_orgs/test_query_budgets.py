@@ -11,6 +11,7 @@ from tests.volunteers.conftest import contactable_volunteer
 from tests.volunteers.factories import AssignmentFactory, HelpRequestFactory, HoursEntryFactory
 from volunteers.models import Consent, CoordinatorInvitation, HelpRequest, VolunteerLanguage
 from volunteers.services.consents import consent_give
+from volunteers.services.reference import town_distances_refresh
 
 pytestmark = pytest.mark.django_db
 
@@ -77,9 +78,29 @@ def test_management_page_with_search_helpers_and_hours(
 
     url = reverse("volunteers:help_request_manage", args=[open_request.pk])
     queries = assert_constant_queries(coordinator_client, url + "?town=&language=&activity=", make)
-    assert queries <= 17
+    assert queries <= 20  # 17 for search, helpers and hours; 3 for the (empty) suggestions
     # Before the first search (filters preset from the request) the budget holds as well.
     assert_constant_queries(coordinator_client, url, make, small=0, large=5)
+
+
+def test_management_page_with_suggestions(coordinator_client, open_request, area, other_area):
+    """Volunteers not yet asked: the page suggests them (with reasons) and lists them in the
+    search; both in a fixed number of queries."""
+    town_distances_refresh()
+
+    def make(n):
+        for _ in range(n):
+            volunteer = contactable_volunteer()
+            profile = volunteer.volunteer_profile
+            profile.town = open_request.town
+            profile.save(update_fields=["town"])
+            profile.activity_areas.add(area, other_area)
+            VolunteerLanguage.objects.create(profile=profile, code="ar", level=3)
+
+    url = reverse("volunteers:help_request_manage", args=[open_request.pk])
+    assert_constant_queries(coordinator_client, url, make, small=1, large=8)
+    page = coordinator_client.get(url).content.decode()
+    assert page.count('name="volunteers"') >= 8
 
 
 def test_help_request_form_with_languages(coordinator_client, organisation):

@@ -1,6 +1,8 @@
 from rest_framework import serializers
 
 from volunteers.models import (
+    MAX_AUTO_INVITE_BATCH,
+    MAX_AUTO_INVITE_DAYS,
     MAX_HELPERS,
     ActivityArea,
     Assignment,
@@ -89,7 +91,12 @@ class HelpRequestDetailSerializer(HelpRequestListSerializer):
     address = serializers.SerializerMethodField()
 
     class Meta(HelpRequestListSerializer.Meta):
-        fields = [*HelpRequestListSerializer.Meta.fields, "address"]
+        fields = [
+            *HelpRequestListSerializer.Meta.fields,
+            "address",
+            "auto_invite_batch",
+            "auto_invite_after_days",
+        ]
         read_only_fields = fields
 
     def get_address(self, obj) -> str | None:
@@ -114,6 +121,18 @@ class HelpRequestWriteSerializer(serializers.Serializer):
     requires_fuehrungszeugnis = serializers.BooleanField(required=False)
     open_until = serializers.DateField()
     languages = HelpRequestLanguageSerializer(many=True, required=False)
+    auto_invite_batch = serializers.IntegerField(
+        min_value=0,
+        max_value=MAX_AUTO_INVITE_BATCH,
+        required=False,
+        help_text="Invite this many best-fitting volunteers on opening (0 = off).",
+    )
+    auto_invite_after_days = serializers.IntegerField(
+        min_value=1,
+        max_value=MAX_AUTO_INVITE_DAYS,
+        required=False,
+        help_text="While not filled, invite the next batch after this many days.",
+    )
 
 
 class HelpRequestCloseSerializer(serializers.Serializer):

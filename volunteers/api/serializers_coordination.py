@@ -13,7 +13,7 @@ from volunteers.models import (
     VolunteerProfile,
 )
 
-from .serializers import HelpRequestWriteSerializer
+from .serializers import AssignmentSerializer, HelpRequestWriteSerializer
 
 
 class MyOrganisationSerializer(serializers.ModelSerializer):
@@ -169,3 +169,33 @@ class InviteVolunteerSerializer(serializers.Serializer):
         min_value=1, max_value=2**63 - 1, help_text="The volunteer's id from the search."
     )
     message = serializers.CharField(max_length=500, required=False, allow_blank=True, default="")
+
+
+class SuggestionSerializer(serializers.Serializer):
+    """A suggested volunteer: what the CONTACT consent allows, the score and the reasons."""
+
+    volunteer = serializers.IntegerField(source="item.user_id")
+    first_name = serializers.CharField(source="item.user.get_short_name")
+    town = serializers.CharField(source="item.town.slug", help_text="Slug of the town.")
+    score = serializers.FloatField(help_text="Higher is better; comparable within one list.")
+    reasons = serializers.ListField(
+        child=serializers.CharField(), help_text="Why, in the request's language."
+    )
+
+
+class InviteManySerializer(serializers.Serializer):
+    volunteers = serializers.ListField(
+        child=serializers.IntegerField(min_value=1, max_value=2**63 - 1),
+        help_text="Volunteer ids from the suggestions or the search (at most 20).",
+    )
+    message = serializers.CharField(max_length=500, required=False, allow_blank=True, default="")
+
+
+class RefusedInvitationSerializer(serializers.Serializer):
+    volunteer = serializers.IntegerField()
+    detail = serializers.CharField()
+
+
+class InviteManyResultSerializer(serializers.Serializer):
+    invited = AssignmentSerializer(many=True)
+    refused = RefusedInvitationSerializer(many=True)

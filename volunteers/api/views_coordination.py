@@ -10,13 +10,14 @@ from __future__ import annotations
 
 from django.utils.translation import gettext as _
 from drf_spectacular.utils import OpenApiParameter, extend_schema
-from rest_framework import status, viewsets
+from rest_framework import serializers, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.permissions import IsAuthenticated
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from backend.errors import ValidationFailed
+from volunteers.matching import suggest_requests, suggest_volunteers
 from volunteers.models import Organisation
 from volunteers.selectors_coordination import (
     help_request_get_for_coordination,
@@ -27,7 +28,11 @@ from volunteers.selectors_coordination import (
     volunteer_get_for_invite,
     volunteer_search,
 )
-from volunteers.services.assignments import assignment_invite
+from volunteers.services.assignments import (
+    MAX_INVITATIONS_AT_ONCE,
+    assignment_invite,
+    assignments_invite_many,
+)
 from volunteers.services.organisations import (
     coordinator_invitation_accept,
     coordinator_invitation_from_token,
@@ -42,12 +47,18 @@ from .serializers_coordination import (
     CoordinatorInviteSerializer,
     HelperSerializer,
     InvitationTokenSerializer,
+    InviteManyResultSerializer,
+    InviteManySerializer,
     InviteVolunteerSerializer,
     MyOrganisationSerializer,
     OrganisationRegisterSerializer,
     RequestHoursSerializer,
+    SuggestionSerializer,
     VolunteerSearchResultSerializer,
 )
+
+SUGGESTION_LIMIT = 20
+RECOMMENDATION_LIMIT = 10
 
 
 @extend_schema(tags=["coordination"])
@@ -233,3 +244,64 @@ class HelpRequestCoordinationMixin:
             message=serializer.validated_data["message"],
         )
         return Response(AssignmentSerializer(assignment).data, status=status.HTTP_201_CREATED)
+
+    @extend_schema(responses=SuggestionSerializer(many=True), tags=["coordination"])
+    @action(detail=True, methods=["get"], pagination_class=None)
+    def suggestions(self, request, pk=None, **kwargs):
+        """The best-fitting volunteers for the request (at most 20), each with the reasons.
+        Only volunteers who pass every hard filter and may still be asked this week."""
+        help_request = help_request_get_for_coordination(user=request.user, request_id=_pk(pk))
+        found = suggest_volunteers(help_request, limit=SUGGESTION_LIMIT)
+        return Response(SuggestionSerializer(found, many=True).data)
+
+    @extend_schema(
+        request=InviteManySerializer,
+        responses={200: InviteManyResultSerializer},
+        tags=["coordination"],
+    )
+    @action(detail=True, methods=["post"], url_path="invite-many")
+    def invite_many(self, request, pk=None, **kwargs):
+        """Invite several volunteers at once. Each is invited on its own: those who cannot be
+        (unknown, asked already, budget used up) are listed under "refused" with the reason."""
+        help_request = help_request_get_for_coordination(user=request.user, request_id=_pk(pk))
+        serializer = InviteManySerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        ids = list(dict.fromkeys(serializer.validated_data["volunteers"]))
+        if not 1 <= len(ids) <= MAX_INVITATIONS_AT_ONCE:
+            raise ValidationFailed(
+                _("Bitte zwischen 1 und %(n)d Personen angeben.") % {"n": MAX_INVITATIONS_AT_ONCE},
+                field="volunteers",
+            )
+        found = {i: volunteer_get_for_invite(user_id=i) for i in ids}
+        result = assignments_invite_many(
+            help_request=help_request,
+            volunteers=[v for v in found.values() if v is not None],
+            actor=request.user,
+            message=serializer.validated_data["message"],
+        )
+        refused = [
+            {"volunteer": i, "detail": _("Diese Person kann nicht eingeladen werden.")}
+            for i, volunteer in found.items()
+            if volunteer is None
+        ] + [{"volunteer": v.pk, "detail": reason} for v, reason in result.refused]
+        body = {"invited": result.invited, "refused": refused}
+        return Response(InviteManyResultSerializer(body).data)
+
+
+class RecommendationSerializer(serializers.Serializer):
+    help_request = HelpRequestListSerializer(source="item")
+    score = serializers.FloatField(help_text="Higher is better; comparable within one list.")
+    reasons = serializers.ListField(child=serializers.CharField())
+
+
+@extend_schema(tags=["help-requests"])
+class RecommendationsView(APIView):
+    """Open requests that fit me best, each with the reasons (empty until my profile is
+    complete)."""
+
+    permission_classes = [IsAuthenticated]
+
+    @extend_schema(responses=RecommendationSerializer(many=True))
+    def get(self, request, **kwargs):
+        found = suggest_requests(request.user, limit=RECOMMENDATION_LIMIT)
+        return Response(RecommendationSerializer(found, many=True).data)

@@ -58,11 +58,19 @@ def volunteer_ranking(help_request: HelpRequest, *, limit: int, now: dt.datetime
     )
 
 
-def request_ranking(profile: VolunteerProfile, *, limit: int, today: dt.date) -> QuerySet:
-    """The ranking query of suggest_requests. `profile` comes as _profile_for_ranking loads it."""
-    return _ranking(
-        filters.requests_eligible(profile, today=today), scores.request_parts(profile), limit
-    )
+def request_ranking(
+    profile: VolunteerProfile,
+    *,
+    limit: int,
+    today: dt.date,
+    opened_since: dt.datetime | None = None,
+) -> QuerySet:
+    """The ranking query of suggest_requests. `profile` comes as _profile_for_ranking loads it.
+    With `opened_since`, only requests opened since then (the weekly digest's new ones)."""
+    requests = filters.requests_eligible(profile, today=today)
+    if opened_since is not None:
+        requests = requests.filter(opened_at__gte=opened_since)
+    return _ranking(requests, scores.request_parts(profile), limit)
 
 
 def suggest_volunteers(help_request: HelpRequest, *, limit: int = 20) -> list[Suggestion]:
@@ -104,14 +112,20 @@ def suggest_volunteers(help_request: HelpRequest, *, limit: int = 20) -> list[Su
     ]
 
 
-def suggest_requests(volunteer_user, *, limit: int = 10) -> list[Suggestion]:
+def suggest_requests(
+    volunteer_user, *, limit: int = 10, opened_since: dt.datetime | None = None
+) -> list[Suggestion]:
     """Open requests the volunteer may offer to help with, best first; empty until the
-    volunteer has finished onboarding. Items are HelpRequests with `town`, `activity_area`,
-    `organisation` and `languages` loaded."""
+    volunteer has finished onboarding. With `opened_since`, only requests opened since then.
+    Items are HelpRequests with `town`, `activity_area`, `organisation` and `languages`
+    loaded."""
     profile = _profile_for_ranking(volunteer_user)
     if profile is None:
         return []
-    score = dict(request_ranking(profile, limit=limit, today=timezone.localdate()))
+    ranking = request_ranking(
+        profile, limit=limit, today=timezone.localdate(), opened_since=opened_since
+    )
+    score = dict(ranking)
     ids = list(score)
     if not ids:
         return []

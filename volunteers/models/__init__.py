@@ -7,7 +7,13 @@ from .assignments import (
     HoursEntry,
     VolunteerCertificate,
 )
-from .help_requests import MAX_HELPERS, HelpRequest, HelpRequestLanguage
+from .help_requests import (
+    MAX_AUTO_INVITE_BATCH,
+    MAX_AUTO_INVITE_DAYS,
+    MAX_HELPERS,
+    HelpRequest,
+    HelpRequestLanguage,
+)
 from .organisations import CoordinatorInvitation, Membership, Organisation
 from .people import (
     ALL_SLOTS,
@@ -26,6 +32,8 @@ __all__ = [
     "ACTIVE_ASSIGNMENT_STATUSES",
     "ALL_SLOTS",
     "DAY_PARTS",
+    "MAX_AUTO_INVITE_BATCH",
+    "MAX_AUTO_INVITE_DAYS",
     "MAX_HELPERS",
     "WEEKDAYS",
     "ActivityArea",

@@ -10,6 +10,8 @@ from .people import ALL_SLOTS, LanguageLevel
 from .reference import ActivityArea, Town
 
 MAX_HELPERS = 50
+MAX_AUTO_INVITE_BATCH = 10
+MAX_AUTO_INVITE_DAYS = 30
 
 
 class HelpRequest(models.Model):
@@ -78,6 +80,23 @@ class HelpRequest(models.Model):
     )
     created_at = models.DateTimeField(default=timezone.now)
     opened_at = models.DateTimeField(null=True, blank=True)
+    # Auto-invite (volunteers.services.auto_invite): when the request opens, the best
+    # `auto_invite_batch` suggestions are invited; while it is not filled, the next batch every
+    # `auto_invite_after_days` days. 0 = off.
+    auto_invite_batch = models.PositiveSmallIntegerField(
+        _("Automatisch einladen"),
+        default=0,
+        help_text=_(
+            "So viele passende Freiwillige werden beim Veröffentlichen eingeladen "
+            "(0 = aus, höchstens 10)."
+        ),
+    )
+    auto_invite_after_days = models.PositiveSmallIntegerField(
+        _("Nächste einladen nach (Tagen)"),
+        default=3,
+        help_text=_("Ist das Gesuch dann noch nicht besetzt, werden die Nächsten eingeladen."),
+    )
+    auto_invited_at = models.DateTimeField(null=True, blank=True, editable=False)
 
     class Meta:
         verbose_name = _("Hilfegesuch")
@@ -100,9 +119,22 @@ class HelpRequest(models.Model):
                 condition=models.Q(status__in=["draft", "open", "filled", "closed", "expired"]),
                 name="help_request_status_valid",
             ),
+            models.CheckConstraint(
+                condition=models.Q(
+                    auto_invite_batch__lte=MAX_AUTO_INVITE_BATCH,
+                    auto_invite_after_days__gte=1,
+                    auto_invite_after_days__lte=MAX_AUTO_INVITE_DAYS,
+                ),
+                name="help_request_auto_invite_bounds",
+            ),
         ]
         indexes = [
             models.Index(fields=["status", "town"], name="help_request_status_town_idx"),
+            models.Index(
+                fields=["auto_invited_at"],
+                condition=models.Q(status="open", auto_invite_batch__gt=0),
+                name="help_request_auto_invite_idx",
+            ),
             models.Index(fields=["status", "open_until"], name="help_request_expiry_idx"),
         ]
 

@@ -7,6 +7,8 @@ backs that up. The request becomes "filled" when full and "open" again when some
 
 from __future__ import annotations
 
+from dataclasses import dataclass, field
+
 from django.conf import settings
 from django.core import signing
 from django.core.exceptions import PermissionDenied
@@ -16,9 +18,10 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from backend.errors import CapacityExceeded, ConflictError, ValidationFailed
+from backend.errors import CapacityExceeded, ConflictError, DomainError, ValidationFailed
 from backend.status import transition
 from notifications.services import notify
+from volunteers.matching.filters import BUDGET_WINDOW
 from volunteers.models import Assignment, Consent, HelpRequest
 from volunteers.permissions import (
     can_answer_assignment,
@@ -30,6 +33,7 @@ from volunteers.selectors import consent_is_active
 from .help_requests import _refresh_fill_state
 
 ANSWER_SALT = "volunteers.assignment-answer"
+MAX_INVITATIONS_AT_ONCE = 20
 ANSWERS = ("accept", "decline")
 
 
@@ -119,17 +123,40 @@ def assignment_offer(*, help_request: HelpRequest, volunteer, message: str = "")
     return assignment
 
 
+def _check_invitation_budget(volunteer) -> None:
+    """Nobody gets more than MATCHING_WEEKLY_INVITATIONS invitations in seven days, from all
+    organisations together. The volunteer's account row is locked first, so two invitations
+    at the same moment are counted one after the other (the request row is already locked:
+    request, then account, is the order everywhere)."""
+    type(volunteer).objects.select_for_update().filter(pk=volunteer.pk).first()
+    since = timezone.now() - BUDGET_WINDOW
+    received = Assignment.objects.filter(
+        volunteer=volunteer, invited_by__isnull=False, created_at__gte=since
+    ).count()
+    if received >= settings.MATCHING_WEEKLY_INVITATIONS:
+        raise CapacityExceeded(
+            _(
+                "%(name)s hat in den letzten sieben Tagen schon %(n)d Anfragen bekommen. "
+                "Damit niemand überhäuft wird, ist eine weitere erst später möglich."
+            )
+            % {"name": volunteer.get_short_name(), "n": received}
+        )
+
+
 @transaction.atomic
 def assignment_invite(
     *, help_request: HelpRequest, volunteer, actor, message: str = ""
 ) -> Assignment:
-    """A coordinator invites a volunteer, who must have consented to be contacted."""
+    """A coordinator invites a volunteer, who must have consented to be contacted and have
+    invitations left this week. Raises PermissionDenied, ConflictError (not open, already
+    asked), CapacityExceeded (weekly budget used up), ValidationFailed."""
     if not can_manage_help_request(actor, help_request):
         raise PermissionDenied
     locked = _locked_open_request(help_request)
     _check_eligible(locked, volunteer)
     if not consent_is_active(user=volunteer, kind=Consent.Kind.CONTACT):
         raise ValidationFailed(_("Diese Person möchte derzeit nicht angefragt werden."))
+    _check_invitation_budget(volunteer)
     assignment = _create(
         locked, volunteer, status=Assignment.Status.INVITED, invited_by=actor, message=message
     )
@@ -149,6 +176,42 @@ def assignment_invite(
         required_consent=Consent.Kind.CONTACT,
     )
     return assignment
+
+
+@dataclass
+class Invitations:
+    """What inviting several volunteers at once did: who was invited, who not and why."""
+
+    invited: list[Assignment] = field(default_factory=list)
+    refused: list[tuple[object, str]] = field(default_factory=list)  # (volunteer, message)
+
+
+def assignments_invite_many(
+    *, help_request: HelpRequest, volunteers: list, actor, message: str = ""
+) -> Invitations:
+    """Invite several volunteers to the request, each on its own: one who cannot be invited
+    (budget used up, asked already, consent withdrawn) does not stop the others. Each
+    invitation is its own transaction (a savepoint inside the caller's). Raises
+    PermissionDenied before inviting anyone, ValidationFailed for more than
+    MAX_INVITATIONS_AT_ONCE."""
+    if not can_manage_help_request(actor, help_request):
+        raise PermissionDenied
+    if len(volunteers) > MAX_INVITATIONS_AT_ONCE:
+        raise ValidationFailed(
+            _("Höchstens %(n)d Einladungen auf einmal.") % {"n": MAX_INVITATIONS_AT_ONCE},
+            field="volunteers",
+        )
+    result = Invitations()
+    for volunteer in volunteers:
+        try:
+            result.invited.append(
+                assignment_invite(
+                    help_request=help_request, volunteer=volunteer, actor=actor, message=message
+                )
+            )
+        except DomainError as exc:
+            result.refused.append((volunteer, exc.message))
+    return result
 
 
 @transaction.atomic

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import logging
 from typing import Any
 
 from django.core.exceptions import PermissionDenied
@@ -12,10 +13,21 @@ from django.utils.translation import gettext as _
 
 from backend.errors import ValidationFailed
 from backend.status import transition
-from volunteers.models import MAX_HELPERS, HelpRequest, HelpRequestLanguage, Organisation
+from volunteers.models import (
+    MAX_AUTO_INVITE_BATCH,
+    MAX_AUTO_INVITE_DAYS,
+    MAX_HELPERS,
+    HelpRequest,
+    HelpRequestLanguage,
+    Organisation,
+)
 from volunteers.permissions import can_manage_help_request, can_post_help_request
 
+logger = logging.getLogger(__name__)
+
 EDITABLE_FIELDS = [
+    "auto_invite_batch",
+    "auto_invite_after_days",
     "title",
     "description",
     "activity_area",
@@ -42,6 +54,18 @@ def _validate(data: dict[str, Any], *, confirmed: int = 0) -> None:
         raise ValidationFailed(
             _("Es sind schon %(n)d Helfende bestätigt; weniger geht nicht.") % {"n": confirmed},
             field="helpers_needed",
+        )
+    batch = data.get("auto_invite_batch", 0)
+    if not 0 <= batch <= MAX_AUTO_INVITE_BATCH:
+        raise ValidationFailed(
+            _("Bitte zwischen 0 und %(max)d angeben.") % {"max": MAX_AUTO_INVITE_BATCH},
+            field="auto_invite_batch",
+        )
+    days = data.get("auto_invite_after_days", 3)
+    if not 1 <= days <= MAX_AUTO_INVITE_DAYS:
+        raise ValidationFailed(
+            _("Bitte zwischen 1 und %(max)d Tagen angeben.") % {"max": MAX_AUTO_INVITE_DAYS},
+            field="auto_invite_after_days",
         )
     open_until = data.get("open_until")
     if open_until is not None and open_until < timezone.localdate():
@@ -132,7 +156,25 @@ def help_request_open(*, help_request: HelpRequest, actor) -> HelpRequest:
             _("Das Datum „offen bis“ liegt in der Vergangenheit."), field="open_until"
         )
     transition(help_request, to=HelpRequest.Status.OPEN, actor=actor, opened_at=timezone.now())
+    if help_request.auto_invite_batch:
+        pk = help_request.pk
+        transaction.on_commit(lambda: _enqueue_auto_invite(pk))
     return help_request
+
+
+def _enqueue_auto_invite(help_request_id: int) -> None:
+    """The first auto-invite batch, right after opening. A broker outage is logged, not
+    raised: the hourly sweep (auto_invite_sweep_task) sends the batch then."""
+    from volunteers.tasks import auto_invite_task
+
+    try:
+        auto_invite_task.delay(help_request_id)
+    except Exception:  # any broker/connection failure: the sweep is the safety net
+        logger.warning(
+            "Could not enqueue auto-invite for request %s; the sweep will.",
+            help_request_id,
+            exc_info=True,
+        )
 
 
 @transaction.atomic
