@@ -36,7 +36,9 @@ class AutoSchema(_AutoSchema):
             extra["404"] = error  # an unknown object, or a page number past the end
         if self.method in ("POST", "PUT", "PATCH"):
             extra["415"] = error
-            extra["422"] = error
+        # Content refused although it fits the schema (a domain rule, an unknown reference,
+        # NUL characters in a filter): see backend/api/exceptions.py.
+        extra["422"] = error
         if self.method in ("POST", "PUT", "PATCH", "DELETE"):
             extra["409"] = error
         for code, response in extra.items():

@@ -46,28 +46,6 @@ VOLUNTEER = "yusuf.demir@example.org"
 TITLE = "Hausaufgabenhilfe für zwei Geschwister"
 
 
-@pytest.fixture
-def second_journey(browser, live_server, request):
-    """The volunteer's own browser (separate cookies), checked like the first."""
-    context = browser.new_context(
-        locale="de-DE", viewport={"width": 1280, "height": 900}, base_url=live_server.url
-    )
-    page = context.new_page()
-    page.set_default_timeout(15_000)
-    current = Journey(page, request.node.name + "-ehrenamt")
-    page.on(
-        "request",
-        lambda r: (
-            None
-            if r.url.startswith((live_server.url, "data:"))
-            else current.external_requests.append(r.url)
-        ),
-    )
-    yield current
-    context.close()
-    assert current.external_requests == [], current.external_requests
-
-
 def log_in(journey: Journey, email: str) -> None:
     page = journey.page
     page.goto(reverse("account_login"))

@@ -144,7 +144,7 @@ class VolunteerSearchResultSerializer(serializers.ModelSerializer):
 
     volunteer = serializers.IntegerField(source="user_id", read_only=True)
     first_name = serializers.CharField(source="user.get_short_name", read_only=True)
-    town = serializers.SlugRelatedField(slug_field="slug", read_only=True)
+    town = serializers.SlugRelatedField(slug_field="slug", read_only=True, allow_null=True)
     languages = LanguageLevelSerializer(many=True, read_only=True)
     activity_areas = serializers.SlugRelatedField(slug_field="slug", many=True, read_only=True)
     assignment_status = serializers.CharField(

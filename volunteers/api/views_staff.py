@@ -61,7 +61,9 @@ class StaffVolunteerSerializer(serializers.ModelSerializer):
     id = serializers.IntegerField(source="user_id", read_only=True)
     name = serializers.CharField(source="user.get_full_name", read_only=True)
     email = serializers.EmailField(source="user.email", read_only=True)
-    town = serializers.SlugRelatedField(slug_field="slug", read_only=True)
+    town = serializers.SlugRelatedField(
+        slug_field="slug", read_only=True, allow_null=True, help_text="Null until onboarding."
+    )
     languages = LanguageLevelSerializer(many=True, read_only=True)
     activity_areas = serializers.SlugRelatedField(slug_field="slug", many=True, read_only=True)
     onboarding_complete = serializers.BooleanField(source="is_complete", read_only=True)
