@@ -426,12 +426,15 @@ def help_requests(ctx: Context) -> None:
                 coordinator[plan["org"]],
                 plan["created"],
                 plan["opened"],
+                0,  # auto-invite off
+                3,
             )
 
     fields = ["organisation", "title", "description", "activity_area", "town", "place"]
     fields += ["address", "schedule", "starts_at", "weekly_slots", "helpers_needed"]
     fields += ["confirmed_count", "requires_fuehrungszeugnis", "open_until", "status"]
     fields += ["created_by", "created_at", "opened_at"]
+    fields += ["auto_invite_batch", "auto_invite_after_days"]
     copy_rows(ctx.cursor, HelpRequest, fields, request_rows())
     ctx.cursor.execute(f"SELECT id FROM {HelpRequest._meta.db_table} ORDER BY id")
     request_ids = [row[0] for row in ctx.cursor.fetchall()]
@@ -536,22 +539,33 @@ def verify_all_emails(cursor: psycopg.Cursor) -> None:
     )
 
 
+def bench_request() -> tuple[int, str]:
+    """(id, coordinator's email) of the request the suggestion scenario asks about: the first
+    open one that needs no language (the most candidates: the hardest case for ranking)."""
+    from volunteers.models import HelpRequest, Membership
+
+    open_requests = HelpRequest.objects.filter(status="open").order_by("pk")
+    chosen = open_requests.filter(languages__isnull=True).first() or open_requests.first()
+    if chosen is None:
+        raise RuntimeError("the bench data has no open help request")
+    membership = Membership.objects.filter(organisation=chosen.organisation_id).first()
+    return chosen.pk, membership.user.email
+
+
 def create_bench_credentials() -> None:
     """API tokens for the scenario accounts, TOTP for the staff one."""
     volunteer = User.objects.get(email=VOLUNTEER_EMAIL)
     staff = User.objects.get(email=STAFF_EMAIL)
+    coordinator = User.objects.get(email=bench_request()[1])
     user_set_totp(user=staff, secret=BENCH_TOTP_SECRET)
-    for user in (volunteer, staff):
+    for user in (volunteer, staff, coordinator):
         Token.objects.get_or_create(user=user)
 
 
 def tokens() -> dict[str, str]:
     """API token keys of the scenario accounts, by email."""
-    return dict(
-        Token.objects.filter(user__email__in=[VOLUNTEER_EMAIL, STAFF_EMAIL]).values_list(
-            "user__email", "key"
-        )
-    )
+    emails = [VOLUNTEER_EMAIL, STAFF_EMAIL, bench_request()[1]]
+    return dict(Token.objects.filter(user__email__in=emails).values_list("user__email", "key"))
 
 
 def split_counts(scale: int) -> tuple[dict[str, int], dict[str, int]]:

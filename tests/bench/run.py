@@ -84,8 +84,9 @@ def collect_static() -> None:
     call_command("collectstatic", interactive=False, verbosity=0)
 
 
-def prepare(args: argparse.Namespace) -> tuple[dict[str, str], float | None]:
-    """Database and static files; returns (API tokens by email, generation seconds or None)."""
+def prepare(args: argparse.Namespace) -> tuple[dict[str, str], float | None, tuple[int, str]]:
+    """Database and static files; returns (API tokens by email, generation seconds or None,
+    the bench request's id and its coordinator's email)."""
     import django
 
     django.setup()
@@ -101,21 +102,25 @@ def prepare(args: argparse.Namespace) -> tuple[dict[str, str], float | None]:
         seconds = time.monotonic() - started
         print(f"Data generation took {seconds:.1f} s.", flush=True)
     collect_static()
+    data.create_bench_credentials()  # idempotent; a reused database gets new accounts' tokens
     tokens = data.tokens()
+    bench_request = data.bench_request()
     from django.db import connections
 
     connections.close_all()
-    return tokens, seconds
+    return tokens, seconds, bench_request
 
 
-def measure(server: Server, scenario: Scenario, headers: dict, args: argparse.Namespace) -> dict:
+def measure(
+    server: Server, scenario: Scenario, headers: dict, args: argparse.Namespace, path: str
+) -> dict:
     """Warm up, count the queries of one request, then the measured wrk run."""
-    url = f"http://127.0.0.1:{server.port}{scenario.path}"
+    url = f"http://127.0.0.1:{server.port}{path}"
     load = {"connections": args.connections, "threads": args.threads}
     run_wrk(url, headers=headers, duration=max(1, args.duration // 5), **load)  # warm-up
-    status, response_headers, body = request(server.port, scenario.path, headers=headers)
+    status, response_headers, body = request(server.port, path, headers=headers)
     if status != 200:
-        raise LoadError(f"{scenario.name}: GET {scenario.path} answered {status}: {body[:300]!r}")
+        raise LoadError(f"{scenario.name}: GET {path} answered {status}: {body[:300]!r}")
     queries = response_headers.get("X-Query-Count")
     if queries is None:
         raise LoadError("no X-Query-Count header: is QUERY_COUNT_HEADER on?")
@@ -163,22 +168,29 @@ def main(argv: list[str] | None = None) -> int:
     started, load_at_start = time.monotonic(), os.getloadavg()
     env = bench_env(args.database)
     os.environ.update(env)  # this process generates the data under the same settings
-    tokens, generation_s = prepare(args)
+    tokens, generation_s, bench_request = prepare(args)
     from . import data
 
     results = []
     log = ROOT / "var" / "bench" / "gunicorn.log"
     try:
         with Server(env, workers=args.workers, log=log) as server:
+            request_id, coordinator_email = bench_request
             credentials = Credentials(
                 server.port,
                 tokens,
-                {"volunteer": data.VOLUNTEER_EMAIL, "staff": data.STAFF_EMAIL},
+                {
+                    "volunteer": data.VOLUNTEER_EMAIL,
+                    "staff": data.STAFF_EMAIL,
+                    "coordinator": coordinator_email,
+                },
                 data.BENCH_PASSWORD,
             )
+            placeholders = {"request": request_id}
             for scenario in [TRIVIAL, *scenarios]:
                 print(f"  {scenario.name} ...", end=" ", flush=True)
-                row = measure(server, scenario, credentials.headers(scenario.auth), args)
+                headers = credentials.headers(scenario.auth)
+                row = measure(server, scenario, headers, args, scenario.url_path(placeholders))
                 print(f"{row['rps']:.1f} req/s", flush=True)
                 results.append(row)
     except (LoadError, RuntimeError) as exc:

@@ -1,8 +1,9 @@
 """The pages and endpoints the benchmark measures. A later issue adds one line per endpoint.
 
 `auth` says who asks: anonymous, the bench volunteer with an API token or a browser session
-(logged in through the real login form), or the bench KI lead with an API token (the account
-has TOTP, which staff tokens require). The accounts are made by data.py.
+(logged in through the real login form), the bench KI lead with an API token (the account
+has TOTP, which staff tokens require), or the coordinator of the bench request with a token.
+The accounts are made by data.py.
 """
 
 from __future__ import annotations
@@ -17,13 +18,17 @@ ANONYMOUS = "anonymous"
 VOLUNTEER_TOKEN = "volunteer token"
 VOLUNTEER_SESSION = "volunteer session"
 STAFF_TOKEN = "staff token"
+COORDINATOR_TOKEN = "coordinator token"
 
 
 @dataclass(frozen=True)
 class Scenario:
     name: str
-    path: str
+    path: str  # may name "{request}": the bench request (data.bench_request)
     auth: str = ANONYMOUS
+
+    def url_path(self, placeholders: dict[str, object]) -> str:
+        return self.path.format(**placeholders)
 
 
 # The practical upper bound: the same server and middleware, no database, no template.
@@ -41,6 +46,14 @@ SCENARIOS = [
         "API open requests (town + language)", "/api/v1/help-requests/?town=ahlen&language=ar"
     ),
     Scenario("volunteer dashboard", "/ehrenamt/", VOLUNTEER_SESSION),
+    # Matching (issue 5), beside the plain list it is measured against.
+    Scenario("API volunteer list, 20 rows (staff)", "/api/v1/staff/volunteers/", STAFF_TOKEN),
+    Scenario(
+        "API suggestions for a request (coordinator)",
+        "/api/v1/help-requests/{request}/suggestions/",
+        COORDINATOR_TOKEN,
+    ),
+    Scenario("API recommendations (volunteer token)", "/api/v1/recommendations/", VOLUNTEER_TOKEN),
 ]
 
 
@@ -94,6 +107,8 @@ class Credentials:
             return {"Authorization": f"Token {self.tokens[self.accounts['volunteer']]}"}
         if auth == STAFF_TOKEN:
             return {"Authorization": f"Token {self.tokens[self.accounts['staff']]}"}
+        if auth == COORDINATOR_TOKEN:
+            return {"Authorization": f"Token {self.tokens[self.accounts['coordinator']]}"}
         if auth == VOLUNTEER_SESSION:
             email = self.accounts["volunteer"]
             if email not in self._cookies:
