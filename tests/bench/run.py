@@ -137,13 +137,13 @@ def measure(
 
 
 def table(results: list[dict]) -> str:
-    header = f"{'name':<34} {'rps':>8} {'p50 ms':>8} {'p95 ms':>8} {'queries':>7} "
+    header = f"{'name':<44} {'rps':>8} {'p50 ms':>8} {'p95 ms':>8} {'queries':>7} "
     header += f"{'rss MB':>7} {'% of limit':>10}"
     lines = [header, "-" * len(header)]
     for r in results:
         share = 100 * r["rps"] / r["limit_rps"] if r["limit_rps"] else 0
         lines.append(
-            f"{r['name']:<34} {r['rps']:>8.1f} {r['p50_ms']:>8.2f} {r['p95_ms']:>8.2f} "
+            f"{r['name']:<44} {r['rps']:>8.1f} {r['p50_ms']:>8.2f} {r['p95_ms']:>8.2f} "
             f"{r['queries']:>7} {r['rss_mb']:>7.1f} {share:>9.0f}%"
         )
     return "\n".join(lines)

@@ -54,7 +54,7 @@ def auto_invite_batch(*, help_request_id: int, now: dt.datetime | None = None) -
     now = now or timezone.now()
     with transaction.atomic():
         help_request = (
-            HelpRequest.objects.select_for_update()
+            HelpRequest.objects.select_for_update(of=("self",))
             .select_related("organisation", "created_by")
             .filter(pk=help_request_id, status=HelpRequest.Status.OPEN)
             .first()
