@@ -4,6 +4,7 @@ from django.conf import settings
 from django.contrib.auth.base_user import BaseUserManager
 from django.contrib.auth.models import AbstractBaseUser, PermissionsMixin
 from django.db import models
+from django.db.models.functions import Lower
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -70,6 +71,17 @@ class User(AbstractBaseUser, PermissionsMixin):
             models.CheckConstraint(
                 condition=models.Q(role__in=["member", "ki_staff", "ki_lead", "admin"]),
                 name="user_role_valid",
+            ),
+        ]
+        indexes = [
+            # The staff volunteer list's order (Lower(full_name), email): with it the first page
+            # of 100,000 volunteers is an index scan of 20 rows instead of a sort of all.
+            models.Index(
+                Lower("full_name"),
+                models.F("email"),
+                models.F("id"),
+                condition=models.Q(is_active=True),
+                name="user_active_name_order_idx",
             ),
         ]
 
