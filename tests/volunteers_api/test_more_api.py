@@ -94,6 +94,18 @@ def test_a_bad_new_request_names_the_field_and_creates_nothing(w, overrides, sta
     assert not HelpRequest.objects.filter(title="Hausaufgabenhilfe").exists()
 
 
+def test_nul_characters_are_refused_or_ignored_never_sent_to_the_database(w):
+    """PostgreSQL refuses NUL in text with an error: found by the fuzzer as a 500."""
+    client = client_for(w.coordinator_x)
+    body = new_request_body(w, town="ah\x00len")
+    response = client.post("/api/v1/help-requests/", body, format="json")
+    assert_error(response, 422, "validation_error", field="town")
+    response = client_for().get("/api/v1/help-requests/", {"town": "ah\x00len"})
+    assert response.status_code == 200
+    base = f"/api/v1/help-requests/{w.request_x.pk}/volunteers/"
+    assert client.get(base, {"language": "a\x00r"}).status_code == 200
+
+
 def test_a_request_for_a_foreign_or_unverified_organisation_is_refused(w):
     client = client_for(w.coordinator_x)
     response = client.post(

@@ -15,6 +15,8 @@ from volunteers.models import (
 )
 from volunteers.models.people import LanguageLevel
 
+from .ids import SlugField
+
 
 class TownSerializer(serializers.ModelSerializer):
     latitude = serializers.FloatField()
@@ -108,10 +110,8 @@ class HelpRequestWriteSerializer(serializers.Serializer):
 
     title = serializers.CharField(max_length=140)
     description = serializers.CharField(max_length=5000)
-    activity_area = serializers.SlugRelatedField(
-        slug_field="slug", queryset=ActivityArea.objects.all()
-    )
-    town = serializers.SlugRelatedField(slug_field="slug", queryset=Town.objects.all())
+    activity_area = SlugField(slug_field="slug", queryset=ActivityArea.objects.all())
+    town = SlugField(slug_field="slug", queryset=Town.objects.all())
     place = serializers.CharField(max_length=200, required=False, allow_blank=True)
     address = serializers.CharField(max_length=300, required=False, allow_blank=True)
     schedule = serializers.ChoiceField(choices=HelpRequest.Schedule.choices, required=False)

@@ -13,6 +13,7 @@ from volunteers.models import (
     VolunteerProfile,
 )
 
+from .ids import SlugField
 from .serializers import AssignmentSerializer, HelpRequestWriteSerializer
 
 
@@ -45,7 +46,7 @@ class MyOrganisationSerializer(serializers.ModelSerializer):
 class OrganisationRegisterSerializer(serializers.Serializer):
     name = serializers.CharField(max_length=200)
     kind = serializers.ChoiceField(choices=Organisation.Kind.choices)
-    town = serializers.SlugRelatedField(slug_field="slug", queryset=Town.objects.all())
+    town = SlugField(slug_field="slug", queryset=Town.objects.all())
     contact_email = serializers.EmailField(max_length=254)
     address = serializers.CharField(max_length=300, required=False, allow_blank=True, default="")
     description = serializers.CharField(

@@ -35,6 +35,7 @@ from volunteers.services.help_requests import (
 from volunteers.services.hours import hours_confirm, hours_log, hours_reject
 
 from .ids import object_id as _pk
+from .ids import query_text
 from .serializers import (
     AssignmentSerializer,
     ConsentSerializer,
@@ -146,11 +147,11 @@ class HelpRequestViewSet(HelpRequestCoordinationMixin, viewsets.GenericViewSet):
         return [IsAuthenticated()]
 
     def get_queryset(self):
-        params = self.request.query_params
+        request = self.request
         return help_request_list_public(
-            town=params.get("town", ""),
-            activity=params.get("activity", ""),
-            language=params.get("language", ""),
+            town=query_text(request, "town"),
+            activity=query_text(request, "activity"),
+            language=query_text(request, "language", 8),
         )
 
     def _detail(self, help_request: HelpRequest, *, status_code=status.HTTP_200_OK) -> Response:

@@ -41,6 +41,7 @@ from volunteers.services.organisations import (
 )
 
 from .ids import object_id as _pk
+from .ids import query_text
 from .serializers import AssignmentSerializer, HelpRequestListSerializer
 from .serializers_coordination import (
     CoordinatorInvitationSerializer,
@@ -211,12 +212,11 @@ class HelpRequestCoordinationMixin:
     def volunteers(self, request, pk=None, **kwargs):
         """Volunteers who may be asked for this request, by town, language and activity."""
         help_request = help_request_get_for_coordination(user=request.user, request_id=_pk(pk))
-        params = request.query_params
         profiles = volunteer_search(
             help_request=help_request,
-            town=params.get("town", "")[:80],
-            language=params.get("language", "")[:8],
-            activity=params.get("activity", "")[:80],
+            town=query_text(request, "town"),
+            language=query_text(request, "language", 8),
+            activity=query_text(request, "activity"),
         )
         page = self.paginate_queryset(profiles)
         return self.get_paginated_response(VolunteerSearchResultSerializer(page, many=True).data)

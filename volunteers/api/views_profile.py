@@ -48,6 +48,7 @@ from volunteers.services.profiles import (
 )
 from volunteers.views_documents import pdf_attachment
 
+from .ids import SlugField
 from .serializers_coordination import LanguageLevelSerializer
 
 AVAILABILITY_HELP = (
@@ -127,13 +128,11 @@ class ProfileWriteSerializer(serializers.Serializer):
     """Every part of the profile. PUT needs the parts of steps 1 to 4 and completes the
     onboarding; PATCH changes the parts it names."""
 
-    town = serializers.SlugRelatedField(slug_field="slug", queryset=Town.objects.all())
+    town = SlugField(slug_field="slug", queryset=Town.objects.all())
     postal_code = serializers.RegexField(r"^[0-9]{5}$", max_length=5)
     # How many (at least one, each once) is the service's rule: a 422 naming the field.
     languages = LanguageInputSerializer(many=True)
-    activity_areas = serializers.SlugRelatedField(
-        slug_field="slug", queryset=ActivityArea.objects.all(), many=True
-    )
+    activity_areas = SlugField(slug_field="slug", queryset=ActivityArea.objects.all(), many=True)
     availability = serializers.IntegerField(
         min_value=1, max_value=ALL_SLOTS, help_text=AVAILABILITY_HELP
     )

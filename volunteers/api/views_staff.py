@@ -28,7 +28,7 @@ from volunteers.services.staff import (
     volunteer_access_log,
 )
 
-from .ids import object_id
+from .ids import object_id, query_text
 from .serializers_coordination import LanguageLevelSerializer, MyOrganisationSerializer
 
 # --- Serializers ----------------------------------------------------------------------------
@@ -142,7 +142,7 @@ class TownOverviewSerializer(serializers.Serializer):
 
 
 def _text(request, name: str, limit: int = 100) -> str:
-    return request.query_params.get(name, "")[:limit]
+    return query_text(request, name, limit)
 
 
 @extend_schema(tags=["staff"])
