@@ -27,9 +27,31 @@ from .people import (
     slot_bit,
 )
 from .reference import ActivityArea, Town, TownDistance
+from .trainings import (
+    ACTIVE_REGISTRATION_STATUSES,
+    Attendance,
+    CalendarFeed,
+    CertificateJob,
+    Qualification,
+    Registration,
+    ReminderRule,
+    Training,
+    TrainingCertificate,
+    TrainingSession,
+)
 
 __all__ = [
     "ACTIVE_ASSIGNMENT_STATUSES",
+    "ACTIVE_REGISTRATION_STATUSES",
+    "Attendance",
+    "CalendarFeed",
+    "CertificateJob",
+    "Qualification",
+    "Registration",
+    "ReminderRule",
+    "Training",
+    "TrainingCertificate",
+    "TrainingSession",
     "ALL_SLOTS",
     "DAY_PARTS",
     "MAX_AUTO_INVITE_BATCH",

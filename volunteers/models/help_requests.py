@@ -71,6 +71,15 @@ class HelpRequest(models.Model):
     requires_fuehrungszeugnis = models.BooleanField(
         _("Führungszeugnis erforderlich"), default=False
     )
+    required_qualification = models.ForeignKey(
+        "volunteers.Qualification",
+        verbose_name=_("Erforderliche Schulung"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        help_text=_("Nur Freiwillige, die diese Schulung abgeschlossen haben, werden gefragt."),
+    )
     open_until = models.DateField(_("Offen bis"))
     status = models.CharField(
         _("Status"), max_length=16, choices=Status.choices, default=Status.DRAFT
