@@ -11,6 +11,7 @@ from .services.auto_invite import auto_invite_batch, auto_invite_due
 from .services.digest import digest_chunks, digest_recipients, digest_send_chunk
 from .services.gdpr import fuehrungszeugnis_purge_expired
 from .services.help_requests import help_requests_expire
+from .services.trainings import offers_expire
 
 
 @shared_task(name="volunteers.expire_help_requests")
@@ -54,3 +55,10 @@ def send_digests_task() -> int:
 def send_digest_chunk_task(user_ids: list[int]) -> int:
     """The digests of one chunk; the dedupe key (volunteer, ISO week) makes reruns harmless."""
     return digest_send_chunk(user_ids=user_ids)
+
+
+@shared_task(name="volunteers.expire_training_offers")
+def expire_training_offers_task() -> int:
+    """Every few minutes: seat offers past their time pass to the next in line (each training
+    locked and the offer re-checked, so a second run expires nothing)."""
+    return offers_expire()

@@ -34,5 +34,8 @@ urlpatterns = [
     path("", include("volunteers.urls_profile")),
     path("", include("volunteers.urls_organisations")),
     path("", include("volunteers.urls_documents")),
+    path("", include("volunteers.urls_trainings")),
+    path("", include("volunteers.urls_certificates")),
+    path("", include("volunteers.urls_calendar")),
     path("verwaltung/", include("volunteers.urls_staff")),
 ]

@@ -293,6 +293,11 @@ CELERY_BEAT_SCHEDULE = {
         "task": "volunteers.send_digests",
         "schedule": crontab(day_of_week="mon", hour=7, minute=0),
     },
+    # Training seat offers past their time pass to the next in line (services.trainings).
+    "volunteers-expire-training-offers": {
+        "task": "volunteers.expire_training_offers",
+        "schedule": crontab(minute="*/5"),
+    },
     "volunteers-purge-fuehrungszeugnis": {
         "task": "volunteers.purge_fuehrungszeugnis",
         "schedule": crontab(hour=3, minute=30),

@@ -527,6 +527,7 @@ from . import (  # noqa: E402
     rows_organisations,
     rows_profile,
     rows_staff,
+    rows_trainings,
 )
 
 ROWS += (
@@ -536,4 +537,5 @@ ROWS += (
     + rows_documents.ROWS
     + rows_api.ROWS
     + rows_api_more.ROWS
+    + rows_trainings.ROWS
 )

@@ -85,6 +85,7 @@ def world(db) -> World:
         kind="system.test", recipient=users["volunteer_b"], dedupe_key="world:volunteer-b"
     )
     extra = _volunteering(users, town=town, telgte=telgte, org_x=org_x, org_y=org_y)
+    extra.update(_trainings(users))
     return World(
         extra=extra,
         users=users,
@@ -175,4 +176,20 @@ def _volunteering(users, *, town, telgte, org_x, org_y) -> dict[str, Any]:
         "request_y_draft": request_y_draft,
         "assignment_b": assignment_b,
         "answer_token_b": answer_token(assignment_b, "accept"),
+    }
+
+
+def _trainings(users) -> dict[str, Any]:
+    """A published training with one session where volunteer B has a seat, and a draft."""
+    from tests.trainings.factories import RegistrationFactory, TrainingFactory
+    from volunteers.models import Training
+
+    training = TrainingFactory(title="Sprachmittlung Grundkurs", capacity=10)
+    registration_b = RegistrationFactory(training=training, volunteer=users["volunteer_b"])
+    Training.objects.filter(pk=training.pk).update(seats_taken=1)
+    return {
+        "training": training,
+        "training_draft": TrainingFactory(title="Entwurf", status=Training.Status.DRAFT),
+        "session": training.sessions.get(),
+        "registration_b": registration_b,
     }

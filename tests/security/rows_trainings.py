@@ -1,0 +1,100 @@
+"""Access-matrix rows of the training pages (the world: a published training with volunteer
+B's seat, one session, and a draft)."""
+
+from __future__ import annotations
+
+from .access_matrix import LOGIN, RedirectTo, Row, by_role, everyone, logged_in, staff_page
+
+TRAINING = RedirectTo("volunteers:training_detail", pk_of="training")
+STAFF_TRAINING = RedirectTo("volunteers:staff_training_detail", pk_of="training")
+STAFF_DRAFT = RedirectTo("volunteers:staff_training_detail", pk_of="training_draft")
+ATTENDANCE = RedirectTo("volunteers:staff_attendance", pk_of="session")
+
+ROWS: list[Row] = [
+    Row("volunteers:training_list", {"GET": everyone(200), "POST": everyone(405)}),
+    Row(
+        "volunteers:training_detail",
+        {"GET": everyone(200), "POST": everyone(405)},
+        kwargs=lambda w: {"pk": w.training.pk},
+        label="volunteers:training_detail (published)",
+    ),
+    Row(
+        "volunteers:training_detail",
+        {"GET": everyone(404)},
+        kwargs=lambda w: {"pk": w.training_draft.pk},
+        label="volunteers:training_detail (draft)",
+        note="drafts are for staff only",
+    ),
+    Row(
+        "volunteers:training_register",
+        {"GET": everyone(405), "POST": logged_in(TRAINING)},
+        kwargs=lambda w: {"pk": w.training.pk},
+        note="everyone with an account may try; the service says why not (no profile, "
+        "already registered) on the training page",
+    ),
+    Row(
+        "volunteers:training_registration_cancel",
+        {
+            "GET": everyone(405),
+            "POST": by_role(
+                anonymous=LOGIN,
+                volunteer_a=404,
+                volunteer_b=TRAINING,
+                coordinator_x=404,
+                coordinator_y=404,
+                ki_staff=404,
+                ki_lead=404,
+                admin=404,
+                ki_staff_without_mfa=404,
+            ),
+        },
+        kwargs=lambda w: {"pk": w.registration_b.pk},
+        note="only one's own registration; others get 404",
+    ),
+    Row(
+        "volunteers:training_offer_link",
+        {"GET": everyone(400), "POST": everyone(400)},
+        kwargs=lambda w: {"token": "kein-gueltiger-link"},
+        note="a broken link; real offer links are tested in tests/trainings (403 for another "
+        "account, 409 when used twice or expired)",
+    ),
+    Row("volunteers:staff_training_list", {"GET": staff_page(200), "POST": everyone(405)}),
+    Row(
+        "volunteers:staff_training_create",
+        {"GET": staff_page(200), "POST": staff_page(400)},
+        data=lambda w: {"title": ""},
+        note="an empty form: 400 with the errors for staff",
+    ),
+    Row(
+        "volunteers:staff_training_detail",
+        {"GET": staff_page(200), "POST": staff_page(400)},
+        kwargs=lambda w: {"pk": w.training.pk},
+        data=lambda w: {"title": ""},
+    ),
+    Row(
+        "volunteers:staff_training_publish",
+        {"GET": everyone(405), "POST": staff_page(STAFF_DRAFT)},
+        kwargs=lambda w: {"pk": w.training_draft.pk},
+        note="the first staff member publishes; the others are told it is published already",
+    ),
+    Row(
+        "volunteers:staff_training_cancel",
+        {"GET": everyone(405), "POST": staff_page(STAFF_TRAINING)},
+        kwargs=lambda w: {"pk": w.training.pk},
+        data=lambda w: {"reason": ""},
+        note="without a reason nothing happens; staff land on the training again",
+    ),
+    Row(
+        "volunteers:staff_registration_move_up",
+        {"GET": everyone(405), "POST": staff_page(STAFF_TRAINING)},
+        kwargs=lambda w: {"pk": w.registration_b.pk},
+        data=lambda w: {"reason": "Begründung für den Test"},
+        note="B is not waiting: staff are told so on the training page",
+    ),
+    Row(
+        "volunteers:staff_attendance",
+        {"GET": staff_page(200), "POST": staff_page(ATTENDANCE)},
+        kwargs=lambda w: {"pk": w.session.pk},
+        data=lambda w: {f"r{w.registration_b.pk}": "present"},
+    ),
+]

@@ -1,0 +1,3 @@
+"""The personal calendar feed (secret token URL) and its reset."""
+
+urlpatterns: list = []

@@ -1,0 +1,3 @@
+"""Teilnahmebescheinigungen: download, public verification, staff issuing and revoking."""
+
+urlpatterns: list = []
