@@ -23,6 +23,7 @@ from .models import (
     HelpRequest,
     LanguageLevel,
     Organisation,
+    Qualification,
     Town,
     slot_bit,
 )
@@ -125,6 +126,15 @@ class HelpRequestForm(forms.Form):
         label=_("Ein erweitertes Führungszeugnis ist erforderlich (z. B. bei Arbeit mit Kindern)"),
         required=False,
     )
+    required_qualification = forms.ModelChoiceField(
+        label=_("Erforderliche Schulung"),
+        queryset=Qualification.objects.all(),
+        required=False,
+        empty_label=_("– keine –"),
+        help_text=_(
+            "Nur wer diese Schulung abgeschlossen hat, wird vorgeschlagen und kann helfen."
+        ),
+    )
     open_until = forms.DateField(
         label=_("Offen bis"),
         help_text=_("Danach wird das Hilfegesuch nicht mehr angezeigt."),
@@ -199,6 +209,7 @@ class HelpRequestForm(forms.Form):
                 "schedule",
                 "helpers_needed",
                 "requires_fuehrungszeugnis",
+                "required_qualification",
                 "open_until",
                 "auto_invite_batch",
                 "auto_invite_after_days",

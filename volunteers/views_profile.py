@@ -33,6 +33,7 @@ from .forms_profile import (
     ProfileForm,
 )
 from .models import DAY_PARTS, WEEKDAYS, Consent, VolunteerProfile
+from .services.certificates import completed_trainings
 from .services.consents import CONSENT_TEXTS, consent_give, consent_text_version, consent_withdraw
 from .services.profiles import (
     STEP_CONTACT,
@@ -257,6 +258,7 @@ def profile(request):
             "sections": {step.number: step for step in STEPS.values()},
             "current_step": profile_current_step(own),
             "total": TOTAL_STEPS,
+            "trainings": completed_trainings(request.user),
         },
     )
 

@@ -11,6 +11,7 @@ from volunteers.models import (
     HelpRequestLanguage,
     HoursEntry,
     Organisation,
+    Qualification,
     Town,
 )
 from volunteers.models.people import LanguageLevel
@@ -91,11 +92,15 @@ class HelpRequestDetailSerializer(HelpRequestListSerializer):
     (the view passes `show_address` in the context)."""
 
     address = serializers.SerializerMethodField()
+    required_qualification = serializers.SlugRelatedField(
+        slug_field="slug", read_only=True, allow_null=True
+    )
 
     class Meta(HelpRequestListSerializer.Meta):
         fields = [
             *HelpRequestListSerializer.Meta.fields,
             "address",
+            "required_qualification",
             "auto_invite_batch",
             "auto_invite_after_days",
         ]
@@ -119,6 +124,13 @@ class HelpRequestWriteSerializer(serializers.Serializer):
     weekly_slots = serializers.IntegerField(min_value=0, max_value=(1 << 21) - 1, required=False)
     helpers_needed = serializers.IntegerField(min_value=1, max_value=MAX_HELPERS, required=False)
     requires_fuehrungszeugnis = serializers.BooleanField(required=False)
+    required_qualification = SlugField(
+        slug_field="slug",
+        queryset=Qualification.objects.all(),
+        required=False,
+        allow_null=True,
+        help_text="Slug of the qualification (a completed training) helpers need.",
+    )
     open_until = serializers.DateField()
     languages = HelpRequestLanguageSerializer(many=True, required=False)
     auto_invite_batch = serializers.IntegerField(

@@ -26,6 +26,7 @@ from volunteers.models import (
     FuehrungszeugnisRecord,
     HelpRequest,
     HelpRequestLanguage,
+    TrainingCertificate,
     VolunteerLanguage,
     VolunteerProfile,
 )
@@ -210,3 +211,42 @@ def requests_eligible(profile: VolunteerProfile, *, today: dt.date) -> QuerySet[
         .exclude(pk__in=Assignment.objects.filter(volunteer=profile.user_id).values("help_request"))
     )
     return _apply_requirements(requests, "filter_requests", profile)
+
+
+def completed_qualifications(user_id) -> QuerySet:
+    """Qualification ids the volunteer holds: a valid (not revoked) Teilnahmebescheinigung of
+    a training that proves it. Certificates go only to those present at every session, so a
+    certificate is what "completed" means."""
+    return TrainingCertificate.objects.filter(
+        registration__volunteer=user_id,
+        revoked_at__isnull=True,
+        registration__training__qualification__isnull=False,
+    ).values("registration__training__qualification")
+
+
+@register_requirement
+class QualificationRequirement:
+    """The training a request requires (its qualification), completed."""
+
+    def filter_volunteers(
+        self, profiles: QuerySet[VolunteerProfile], help_request: HelpRequest
+    ) -> QuerySet[VolunteerProfile]:
+        if help_request.required_qualification_id is None:
+            return profiles
+        return profiles.filter(
+            Exists(
+                TrainingCertificate.objects.filter(
+                    registration__volunteer=OuterRef("user"),
+                    registration__training__qualification=help_request.required_qualification_id,
+                    revoked_at__isnull=True,
+                )
+            )
+        )
+
+    def filter_requests(
+        self, requests: QuerySet[HelpRequest], profile: VolunteerProfile
+    ) -> QuerySet[HelpRequest]:
+        return requests.filter(
+            Q(required_qualification__isnull=True)
+            | Q(required_qualification__in=completed_qualifications(profile.user_id))
+        )

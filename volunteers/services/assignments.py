@@ -21,7 +21,7 @@ from django.utils.translation import gettext as _
 from backend.errors import CapacityExceeded, ConflictError, DomainError, ValidationFailed
 from backend.status import transition
 from notifications.services import notify
-from volunteers.matching.filters import BUDGET_WINDOW
+from volunteers.matching.filters import BUDGET_WINDOW, completed_qualifications
 from volunteers.models import Assignment, Consent, HelpRequest
 from volunteers.permissions import (
     can_answer_assignment,
@@ -41,6 +41,15 @@ def _check_eligible(help_request: HelpRequest, volunteer) -> None:
     profile = getattr(volunteer, "volunteer_profile", None)
     if profile is None or not profile.is_complete:
         raise ValidationFailed(_("Das Ehrenamtsprofil ist noch nicht vollständig."))
+    if help_request.required_qualification_id is not None and not (
+        completed_qualifications(volunteer.pk)
+        .filter(registration__training__qualification=help_request.required_qualification_id)
+        .exists()
+    ):
+        raise ValidationFailed(
+            _("Für dieses Hilfegesuch ist die Schulung „%(name)s“ nötig.")
+            % {"name": help_request.required_qualification.name}
+        )
     if help_request.requires_fuehrungszeugnis:
         record = getattr(volunteer, "fuehrungszeugnis", None)
         if record is None or not record.is_valid():

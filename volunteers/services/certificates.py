@@ -16,6 +16,7 @@ import secrets
 from decimal import Decimal
 from typing import Any
 
+from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.db import IntegrityError, transaction
 from django.db.models import DecimalField, Q, Sum, Value
@@ -82,6 +83,31 @@ def _activities(volunteer) -> list[dict[str, Any]]:
     return activities
 
 
+def completed_trainings(volunteer) -> list[dict[str, Any]]:
+    """Completed trainings: every valid Teilnahmebescheinigung (issued only to those present
+    at every session), oldest first."""
+    from volunteers.models import TrainingCertificate
+
+    rows = (
+        TrainingCertificate.objects.filter(
+            registration__volunteer=volunteer, revoked_at__isnull=True
+        )
+        .select_related("registration__training")
+        .order_by("registration__training__first_starts_at", "pk")
+    )
+    return [
+        {
+            "title": c.training_title,
+            "date": timezone.localdate(c.registration.training.first_starts_at)
+            if c.registration.training.first_starts_at
+            else timezone.localdate(c.issued_at),
+            "organiser": settings.KI_NAME,
+            "hours": _hours(c.hours),
+        }
+        for c in rows
+    ]
+
+
 def certificate_values(*, volunteer, today=None) -> dict[str, Any]:
     """What the certificate says, as plain values (str, Decimal, date, bool, lists, dicts).
 
@@ -118,10 +144,7 @@ def certificate_values(*, volunteer, today=None) -> dict[str, Any]:
             "threshold_per_year": card["threshold_per_year"],
             "threshold_per_week": card["threshold_per_week"],
         },
-        # TRAININGS: completed trainings (Fortbildungen) go here, each as
-        # {"title": str, "date": date, "organiser": str, "hours": Decimal}. The trainings issue
-        # fills this list; the template already has its section (templates/pdf/...).
-        "trainings": [],
+        "trainings": completed_trainings(volunteer),
     }
 
 

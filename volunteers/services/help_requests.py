@@ -39,6 +39,7 @@ EDITABLE_FIELDS = [
     "weekly_slots",
     "helpers_needed",
     "requires_fuehrungszeugnis",
+    "required_qualification",
     "open_until",
 ]
 
