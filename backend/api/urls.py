@@ -31,6 +31,7 @@ from volunteers.api.views_staff import (
     StaffOverviewView,
     StaffVolunteerViewSet,
 )
+from volunteers.api.views_trainings import MyRegistrationViewSet, TrainingViewSet
 
 router = DefaultRouter(trailing_slash=True)
 router.include_root_view = False
@@ -42,6 +43,8 @@ router.register("assignments", AssignmentViewSet, basename="assignment")
 router.register("hours", HoursViewSet, basename="hours")
 router.register("consents", ConsentViewSet, basename="consent")
 router.register("my-organisations", MyOrganisationViewSet, basename="my-organisation")
+router.register("trainings", TrainingViewSet, basename="training")
+router.register("my-registrations", MyRegistrationViewSet, basename="my-registration")
 router.register("staff/organisations", StaffOrganisationViewSet, basename="staff-organisation")
 router.register("staff/volunteers", StaffVolunteerViewSet, basename="staff-volunteer")
 

@@ -3,7 +3,17 @@ B's seat, one session, and a draft)."""
 
 from __future__ import annotations
 
-from .access_matrix import LOGIN, RedirectTo, Row, by_role, everyone, logged_in, staff_page
+from .access_matrix import (
+    LOGIN,
+    RedirectTo,
+    Row,
+    by_role,
+    everyone,
+    logged_in,
+    read_only_api,
+    staff_api,
+    staff_page,
+)
 
 TRAINING = RedirectTo("volunteers:training_detail", pk_of="training")
 STAFF_TRAINING = RedirectTo("volunteers:staff_training_detail", pk_of="training")
@@ -96,5 +106,83 @@ ROWS: list[Row] = [
         {"GET": staff_page(200), "POST": staff_page(ATTENDANCE)},
         kwargs=lambda w: {"pk": w.session.pk},
         data=lambda w: {f"r{w.registration_b.pk}": "present"},
+    ),
+]
+
+
+def _own_registration(ok):
+    """A registration endpoint: volunteer B's own registration; everyone else 404."""
+    return by_role(
+        anonymous=401,
+        volunteer_a=404,
+        volunteer_b=ok,
+        coordinator_x=404,
+        coordinator_y=404,
+        ki_staff=404,
+        ki_lead=404,
+        admin=404,
+        ki_staff_without_mfa=404,
+    )
+
+
+API_REFUSED = logged_in(405, anonymous=401)
+
+ROWS += [
+    Row(
+        "v1:training-list",
+        read_only_api(logged_in(200, anonymous=200), refused=API_REFUSED),
+    ),
+    Row(
+        "v1:training-detail",
+        read_only_api(logged_in(200, anonymous=200), refused=API_REFUSED),
+        kwargs=lambda w: {"pk": w.training.pk},
+    ),
+    Row(
+        "v1:training-register",
+        {
+            "POST": by_role(
+                anonymous=401,
+                volunteer_a=201,
+                volunteer_b=409,
+                coordinator_x=422,
+                coordinator_y=422,
+                ki_staff=422,
+                ki_lead=422,
+                admin=422,
+                ki_staff_without_mfa=422,
+            ),
+            **{m: API_REFUSED for m in ("GET", "PUT", "PATCH", "DELETE")},
+        },
+        kwargs=lambda w: {"pk": w.training.pk},
+        note="volunteers register (B already is: 409); accounts without a volunteer profile "
+        "are told to complete it (422)",
+    ),
+    Row(
+        "v1:training-registrations",
+        read_only_api(staff_api(200), refused=staff_api(405)),
+        kwargs=lambda w: {"pk": w.training.pk},
+    ),
+    Row(
+        "v1:my-registration-list",
+        read_only_api(logged_in(200, anonymous=401), refused=API_REFUSED),
+        note="always one's own registrations",
+    ),
+    Row(
+        "v1:my-registration-cancel",
+        {
+            "POST": _own_registration(200),
+            **{m: API_REFUSED for m in ("GET", "PUT", "PATCH", "DELETE")},
+        },
+        kwargs=lambda w: {"pk": w.registration_b.pk},
+    ),
+    Row(
+        "v1:my-registration-answer",
+        {
+            "POST": _own_registration(409),
+            **{m: API_REFUSED for m in ("GET", "PUT", "PATCH", "DELETE")},
+        },
+        kwargs=lambda w: {"pk": w.registration_b.pk},
+        data=lambda w: {"answer": "confirm"},
+        note="B holds a seat, no offer: 409; offers are answered in tests/trainings",
     ),
 ]
