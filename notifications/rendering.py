@@ -2,6 +2,7 @@
 
 Templates live in templates/email/<kind with dots as slashes>/{subject.txt,body.txt,body.html}.
 Account emails from allauth without a template of ours fall back to allauth's text templates.
+Files (a training's .ics) are built at this moment by the kind's builder (attachments.py).
 """
 
 from __future__ import annotations
@@ -16,6 +17,7 @@ from django.template import TemplateDoesNotExist
 from django.template.loader import render_to_string, select_template
 from django.utils import translation
 
+from .attachments import attachments_for
 from .models import Notification
 
 
@@ -58,6 +60,7 @@ def render_notification(notification: Notification) -> EmailMultiAlternatives:
         text_body = render_to_string(text_names, context).strip() + "\n"
         html_template = select_template(html_names)
         html_body = html_template.render({**context, "subject": subject, "text_body": text_body})
+        attachments = attachments_for(notification)
     if not subject:
         raise TemplateDoesNotExist(subject_names[0])
     domain = urlsplit(settings.SITE_URL).hostname or "localhost"
@@ -74,4 +77,6 @@ def render_notification(notification: Notification) -> EmailMultiAlternatives:
         },
     )
     message.attach_alternative(html_body, "text/html")
+    for attachment in attachments:
+        message.attach(attachment.filename, attachment.content, attachment.mimetype)
     return message

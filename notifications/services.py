@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import logging
 import smtplib
+from collections.abc import Iterable
 from datetime import timedelta
 from typing import TYPE_CHECKING, Any
 
@@ -65,6 +66,14 @@ def notify(
     if created:
         transaction.on_commit(lambda: enqueue(notification.pk))
     return notification
+
+
+def dedupe_keys_taken(keys: Iterable[str]) -> set[str]:
+    """Which of these keys already have an outbox row. Lets a periodic sweep skip what it
+    queued before without building contexts; notify() stays the guarantee of one row."""
+    return set(
+        Notification.objects.filter(dedupe_key__in=list(keys)).values_list("dedupe_key", flat=True)
+    )
 
 
 def enqueue(notification_id: int) -> bool:

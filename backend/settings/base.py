@@ -302,6 +302,13 @@ CELERY_BEAT_SCHEDULE = {
         "task": "volunteers.purge_fuehrungszeugnis",
         "schedule": crontab(hour=3, minute=30),
     },
+    # Training reminders that are due (volunteers.services.training_reminders): found by a
+    # sweep over the rules, never as ETA tasks. Every ten minutes, so a reminder "at 09:00"
+    # is queued by 09:10; the dedupe key per rule and registration makes reruns harmless.
+    "volunteers-training-reminders": {
+        "task": "volunteers.send_training_reminders",
+        "schedule": crontab(minute="*/10"),
+    },
 }
 
 # --- Notifications --------------------------------------------------------------------------

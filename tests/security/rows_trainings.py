@@ -3,6 +3,8 @@ B's seat, one session, and a draft)."""
 
 from __future__ import annotations
 
+from volunteers.services.calendar import calendar_feed_get_or_create
+
 from .access_matrix import (
     LOGIN,
     RedirectTo,
@@ -14,8 +16,10 @@ from .access_matrix import (
     staff_api,
     staff_page,
 )
+from .rows_profile import volunteer_page
 
 TRAINING = RedirectTo("volunteers:training_detail", pk_of="training")
+CALENDAR = RedirectTo("volunteers:calendar")
 STAFF_TRAINING = RedirectTo("volunteers:staff_training_detail", pk_of="training")
 STAFF_DRAFT = RedirectTo("volunteers:staff_training_detail", pk_of="training_draft")
 ATTENDANCE = RedirectTo("volunteers:staff_attendance", pk_of="session")
@@ -129,6 +133,44 @@ API_REFUSED = logged_in(405, anonymous=401)
 
 ROWS += [
     Row(
+        "volunteers:training_calendar",
+        {"GET": everyone(200), "POST": everyone(405)},
+        kwargs=lambda w: {"pk": w.training.pk},
+        label="volunteers:training_calendar (published)",
+    ),
+    Row(
+        "volunteers:training_calendar",
+        {"GET": everyone(404)},
+        kwargs=lambda w: {"pk": w.training_draft.pk},
+        label="volunteers:training_calendar (draft)",
+    ),
+    Row(
+        "volunteers:calendar_feed",
+        {"GET": everyone(200), "POST": everyone(405)},
+        kwargs=lambda w: {"token": calendar_feed_get_or_create(user=w.volunteer_b).token},
+        note="the token is the credential; calendar apps cannot log in",
+    ),
+    Row(
+        "volunteers:calendar_feed",
+        {"GET": everyone(404)},
+        kwargs=lambda w: {"token": "unbekannt"},
+        label="volunteers:calendar_feed (unknown token)",
+    ),
+    Row(
+        "volunteers:calendar",
+        {
+            "GET": volunteer_page(volunteers=200, coordinators=200),
+            "POST": {**everyone(405), "anonymous": LOGIN},
+        },
+    ),
+    Row(
+        "volunteers:calendar_reset",
+        {
+            "GET": everyone(405),
+            "POST": volunteer_page(volunteers=CALENDAR, coordinators=CALENDAR),
+        },
+    ),
+    Row(
         "v1:training-list",
         read_only_api(logged_in(200, anonymous=200), refused=API_REFUSED),
     ),
@@ -159,7 +201,7 @@ ROWS += [
     ),
     Row(
         "v1:training-registrations",
-        read_only_api(staff_api(200), refused=staff_api(405)),
+        read_only_api(staff_api(200), refused=API_REFUSED),
         kwargs=lambda w: {"pk": w.training.pk},
     ),
     Row(

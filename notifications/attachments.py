@@ -1,0 +1,52 @@
+"""Files attached to an email, built when it is delivered, not when it is queued.
+
+The outbox row holds JSON only (small, readable in the admin, no binary blobs). A kind that
+needs a file names a builder here; `render_notification` calls it for every delivery, so the
+file shows the data as it is when the email goes out (a training moved after the reminder was
+queued gets the new times in its .ics).
+
+Builders are named by dotted path and imported on first use, so every process that delivers
+(worker, shell, tests) finds them without depending on some module having been imported
+first, and this app does not import the apps that use it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from functools import cache
+from typing import TYPE_CHECKING
+
+from django.utils.module_loading import import_string
+
+if TYPE_CHECKING:
+    from .models import Notification
+
+
+@dataclass(frozen=True)
+class Attachment:
+    filename: str
+    content: bytes
+    mimetype: str
+
+
+AttachmentBuilder = Callable[["Notification"], list[Attachment]]
+
+# kind -> dotted path of a builder. A builder gets the outbox row and returns its files; it
+# raises (the delivery then fails and is logged) when the email must not go out without them.
+BUILDERS: dict[str, str] = {
+    "volunteers.training_reminder": "volunteers.services.training_reminders.reminder_attachments",
+}
+
+
+@cache
+def _builder(path: str) -> AttachmentBuilder:
+    return import_string(path)
+
+
+def attachments_for(notification: Notification) -> list[Attachment]:
+    """The files for this email; [] for kinds without attachments."""
+    path = BUILDERS.get(notification.kind)
+    if path is None:
+        return []
+    return _builder(path)(notification)
