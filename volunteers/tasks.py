@@ -12,6 +12,7 @@ from .services.digest import digest_chunks, digest_recipients, digest_send_chunk
 from .services.gdpr import fuehrungszeugnis_purge_expired
 from .services.help_requests import help_requests_expire
 from .services.trainings import offers_expire
+from .tasks_certificates import certificate_job_task  # noqa: F401  (registers the task)
 from .tasks_trainings import send_training_reminders_task  # noqa: F401  (registers the task)
 
 

@@ -527,6 +527,90 @@ def contact_consents(ctx: Context) -> None:
     copy_rows(ctx.cursor, Consent, fields, rows())
 
 
+TRAINING_TITLES = [
+    "Sprachmittlung Grundkurs",
+    "Kinderschutz im Ehrenamt",
+    "Interkulturelle Kommunikation",
+    "Asylverfahren verstehen",
+    "Traumasensibel begleiten",
+    "Erste Hilfe für Helfende",
+]
+
+
+@generator("trainings", "training_registrations")
+def trainings(ctx: Context) -> None:
+    """Trainings over two years (a third still ahead, published), one or two sessions each,
+    and registrations of random volunteers: confirmed up to the capacity, the rest waiting."""
+    from volunteers.models import Registration, Training, TrainingSession
+
+    rng = ctx.rng
+    plans = []
+    for _ in range(ctx.counts["trainings"]):
+        start = ctx.now + timedelta(days=rng.randint(-480, 240), hours=rng.randint(0, 8))
+        start = start.replace(minute=0, second=0, microsecond=0)
+        capacity = rng.choice([12, 15, 20, 25, 30])
+        plans.append((start, capacity, rng.randint(1, 2)))
+
+    def training_rows():
+        for start, capacity, _sessions in plans:
+            yield (
+                rng.choice(TRAINING_TITLES),
+                "Praxisnahe Schulung für Ehrenamtliche in der Flüchtlingshilfe.",
+                "Kreishaus Warendorf",
+                "",
+                "",
+                capacity,
+                0,
+                start - timedelta(days=60),
+                start - timedelta(days=2),
+                start - timedelta(days=3),
+                "de",
+                4,
+                48,
+                12,
+                "published",
+                start,
+                start - timedelta(days=70),
+            )
+
+    fields = ["title", "description", "place", "online_url", "target_group", "capacity"]
+    fields += ["seats_taken"]
+    fields += ["registration_opens_at", "registration_closes_at", "cancellation_deadline"]
+    fields += ["language", "hours_credited", "offer_hours", "last_offer_hours_before_start"]
+    fields += ["status", "first_starts_at", "created_at"]
+    copy_rows(ctx.cursor, Training, fields, training_rows())
+    ctx.cursor.execute(f"SELECT id FROM {Training._meta.db_table} ORDER BY id")
+    training_ids = [row[0] for row in ctx.cursor.fetchall()]
+
+    def session_rows():
+        for pk, (start, _capacity, sessions) in zip(training_ids, plans, strict=True):
+            for day in range(sessions):
+                begin = start + timedelta(days=7 * day)
+                yield pk, begin, begin + timedelta(hours=4)
+
+    copy_rows(ctx.cursor, TrainingSession, ["training", "starts_at", "ends_at"], session_rows())
+
+    per_training = max(1, ctx.counts["training_registrations"] // max(1, len(training_ids)))
+    taken: dict[int, int] = {}
+
+    def registration_rows():
+        volunteers = ctx.ids["volunteer_users"]
+        for pk, (start, capacity, _sessions) in zip(training_ids, plans, strict=True):
+            people = rng.sample(volunteers, min(len(volunteers), per_training))
+            for n, uid in enumerate(people):
+                at = start - timedelta(days=50, minutes=-n)
+                status = "confirmed" if n < capacity else "waitlisted"
+                taken[pk] = min(capacity, n + 1)
+                yield pk, uid, status, at, at, at if status == "confirmed" else None
+
+    fields = ["training", "volunteer", "status", "queued_at", "registered_at", "confirmed_at"]
+    copy_rows(ctx.cursor, Registration, fields, registration_rows())
+    for pk, seats in taken.items():
+        ctx.cursor.execute(
+            f"UPDATE {Training._meta.db_table} SET seats_taken = %s WHERE id = %s", [seats, pk]
+        )
+
+
 def verify_all_emails(cursor: psycopg.Cursor) -> None:
     """Every generated account has a verified primary address (allauth refuses login else)."""
     fields = ["user", "email", "verified", "primary"]

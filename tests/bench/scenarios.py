@@ -46,6 +46,8 @@ SCENARIOS = [
         "API open requests (town + language)", "/api/v1/help-requests/?town=ahlen&language=ar"
     ),
     Scenario("volunteer dashboard", "/ehrenamt/", VOLUNTEER_SESSION),
+    Scenario("public training list", "/schulungen/"),
+    Scenario("API training list", "/api/v1/trainings/"),
     # Matching (issue 5), beside the plain list it is measured against.
     Scenario("API volunteer list, 20 rows (staff)", "/api/v1/staff/volunteers/", STAFF_TOKEN),
     Scenario(

@@ -187,9 +187,20 @@ def _trainings(users) -> dict[str, Any]:
     training = TrainingFactory(title="Sprachmittlung Grundkurs", capacity=10)
     registration_b = RegistrationFactory(training=training, volunteer=users["volunteer_b"])
     Training.objects.filter(pk=training.pk).update(seats_taken=1)
+    from volunteers.models import CertificateJob, TrainingCertificate
+
+    certificate_b = TrainingCertificate.objects.create(
+        registration=registration_b,
+        holder_name="Volunteer B",
+        training_title=training.title,
+        training_dates="1. März 2027",
+        hours=6,
+    )
     return {
         "training": training,
         "training_draft": TrainingFactory(title="Entwurf", status=Training.Status.DRAFT),
         "session": training.sessions.get(),
         "registration_b": registration_b,
+        "certificate_b": certificate_b,
+        "certificate_job": CertificateJob.objects.create(training=training, total=1),
     }

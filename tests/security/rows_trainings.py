@@ -20,6 +20,7 @@ from .rows_profile import volunteer_page
 
 TRAINING = RedirectTo("volunteers:training_detail", pk_of="training")
 CALENDAR = RedirectTo("volunteers:calendar")
+CERTIFICATES = RedirectTo("volunteers:staff_training_certificates", pk_of="training")
 STAFF_TRAINING = RedirectTo("volunteers:staff_training_detail", pk_of="training")
 STAFF_DRAFT = RedirectTo("volunteers:staff_training_detail", pk_of="training_draft")
 ATTENDANCE = RedirectTo("volunteers:staff_attendance", pk_of="session")
@@ -226,5 +227,66 @@ ROWS += [
         kwargs=lambda w: {"pk": w.registration_b.pk},
         data=lambda w: {"answer": "confirm"},
         note="B holds a seat, no offer: 409; offers are answered in tests/trainings",
+    ),
+]
+
+
+ROWS += [
+    Row("volunteers:certificate_verify_form", {"GET": everyone(200), "POST": everyone(405)}),
+    Row(
+        "volunteers:certificate_verify",
+        {"GET": everyone(200), "POST": everyone(405)},
+        kwargs=lambda w: {"code": w.certificate_b.code},
+        label="volunteers:certificate_verify (existing code)",
+        note="public by design: name, training, date, hours, issuer, valid/revoked only",
+    ),
+    Row(
+        "volunteers:certificate_verify",
+        {"GET": everyone(404)},
+        kwargs=lambda w: {"code": "AAAA-BBBB-CCCC"},
+        label="volunteers:certificate_verify (unknown code)",
+    ),
+    Row("volunteers:my_certificates", {"GET": logged_in(200), "POST": logged_in(405)}),
+    Row(
+        "volunteers:certificate_download",
+        {
+            "GET": by_role(
+                anonymous=LOGIN,
+                volunteer_a=404,
+                volunteer_b=200,
+                coordinator_x=404,
+                coordinator_y=404,
+                ki_staff=404,
+                ki_lead=404,
+                admin=404,
+                ki_staff_without_mfa=404,
+            ),
+            "POST": logged_in(405),
+        },
+        kwargs=lambda w: {"pk": w.certificate_b.pk},
+        note="only one's own certificate; nobody else's id exists for them",
+    ),
+    Row(
+        "volunteers:staff_training_certificates",
+        {"GET": staff_page(200), "POST": everyone(405)},
+        kwargs=lambda w: {"pk": w.training.pk},
+    ),
+    Row(
+        "volunteers:staff_certificates_issue",
+        {"GET": everyone(405), "POST": staff_page(CERTIFICATES)},
+        kwargs=lambda w: {"pk": w.training.pk},
+    ),
+    Row(
+        "volunteers:staff_certificate_job",
+        {"GET": staff_page(CERTIFICATES), "POST": everyone(405)},
+        kwargs=lambda w: {"pk": w.certificate_job.pk},
+        note="without htmx the job's URL leads to the training's certificate page",
+    ),
+    Row(
+        "volunteers:staff_certificate_revoke",
+        {"GET": staff_page(200), "POST": staff_page(400)},
+        kwargs=lambda w: {"pk": w.certificate_b.pk},
+        data=lambda w: {"reason": ""},
+        note="without a reason nothing is revoked",
     ),
 ]
