@@ -37,10 +37,16 @@ _TYPES = {
 
 
 # Serializer error codes that are about content, not form: the value has the documented type
-# but names nothing that exists, or holds characters no text here may hold (NUL, lone UTF-16
-# surrogates), which a JSON schema does not state.
+# but names nothing that exists, holds characters no text here may hold (NUL, lone UTF-16
+# surrogates), or is blank once surrounding spaces are trimmed ("   " fits minLength 1) —
+# rules a JSON schema does not state.
 CONTENT_ERROR_CODES = frozenset(
-    {"does_not_exist", "null_characters_not_allowed", "surrogate_characters_not_allowed"}
+    {
+        "does_not_exist",
+        "null_characters_not_allowed",
+        "surrogate_characters_not_allowed",
+        "blank",
+    }
 )
 
 

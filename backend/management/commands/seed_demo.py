@@ -1,9 +1,12 @@
-"""Demo data for the local run: towns, organisations, and one account per role.
+"""Demo data for the local run: towns, organisations, one account per role, help requests, and
+trainings (one with free seats, one full with a waiting list, one past with attendance and
+certificates).
 
 Idempotent: running it again updates the same rows. Refuses to run with production settings.
 """
 
 import datetime as dt
+from decimal import Decimal
 
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
@@ -18,7 +21,10 @@ from volunteers.models import (
     LanguageLevel,
     Membership,
     Organisation,
+    Qualification,
+    Registration,
     Town,
+    Training,
     VolunteerLanguage,
     VolunteerProfile,
     slot_bit,
@@ -28,6 +34,14 @@ from volunteers.services.consents import consent_give
 from volunteers.services.help_requests import help_request_create, help_request_open
 from volunteers.services.hours import hours_log
 from volunteers.services.reference import towns_load_reference
+from volunteers.services.training_certificates import certificates_issue_for_training
+from volunteers.services.trainings import (
+    ACTIVE,
+    attendance_mark,
+    registration_create,
+    training_create,
+    training_publish,
+)
 
 ORGANISATIONS = [
     # (name, kind, town, verified)
@@ -104,6 +118,48 @@ REQUESTS = [
     ),
 ]
 
+QUALIFICATIONS = [
+    # (slug, German, English)
+    ("sprachmittlung-grundkurs", "Sprachmittlung Grundkurs", "Language mediation basics"),
+    ("kinderschutz-im-ehrenamt", "Kinderschutz im Ehrenamt", "Child protection for volunteers"),
+]
+
+# Trainings of the KI: (title, qualification slug, days from today of the sessions, capacity,
+# hours credited, registrations as (email, present at every session or None if not marked)).
+# Days < 0 make a past training: registration happened a month earlier, attendance is marked
+# and the attendees get their Teilnahmebescheinigung.
+TRAININGS = [
+    (
+        "Kinderschutz im Ehrenamt",
+        "kinderschutz-im-ehrenamt",
+        [21],
+        12,
+        Decimal(4),
+        [("freiwillig2@example.org", None)],
+    ),
+    (
+        "Sprachmittlung Grundkurs – Aufbautag",
+        "sprachmittlung-grundkurs",
+        [10],
+        1,
+        Decimal(6),
+        # The first holds the only seat, the second waits (waiting list position 1).
+        [("freiwillig1@example.org", None), ("freiwillig2@example.org", None)],
+    ),
+    (
+        "Sprachmittlung Grundkurs",
+        "sprachmittlung-grundkurs",
+        [-21, -14],
+        15,
+        Decimal(8),
+        [("freiwillig1@example.org", True), ("freiwillig2@example.org", False)],
+    ),
+]
+TRAINING_DESCRIPTION = (
+    "Eine Fortbildung des Kommunalen Integrationszentrums für Ehrenamtliche. Mit Übungen aus "
+    "der Praxis; Material und Getränke werden gestellt."
+)
+
 ACCOUNTS = [
     # (email, name, role, town of the volunteer profile, organisation)
     ("freiwillig1@example.org", "Anna Freiwillig", User.Role.MEMBER, "Ahlen", None),
@@ -176,6 +232,7 @@ class Command(BaseCommand):
             if role != User.Role.MEMBER:
                 user_set_totp(user=user, secret=settings.DEMO_TOTP_SECRET)
         self._requests()
+        self._trainings()
 
     def _profile(self, user, town, now) -> None:
         data = PROFILES[user.email]
@@ -255,3 +312,69 @@ class Command(BaseCommand):
             volunteer=users["freiwillig2@example.org"],
             actor=users["koordination2@example.org"],
         )
+
+    def _trainings(self) -> None:
+        """Qualifications and three published trainings. Each step looks for its own rows
+        first (a training by title, a registration by volunteer), so a second run adds
+        nothing; attendance and certificates are idempotent services."""
+        qualifications = {}
+        for slug, name_de, name_en in QUALIFICATIONS:
+            qualifications[slug], _ = Qualification.objects.update_or_create(
+                slug=slug, defaults={"name_de": name_de, "name_en": name_en}
+            )
+        users = {u.email: u for u in User.objects.filter(email__endswith="@example.org")}
+        staff = users["ki-team@example.org"]
+        today = timezone.localdate()
+        for title, qualification, days, capacity, hours, registrations in TRAININGS:
+            # Sessions 10:00-14:00 local time (make_aware: Europe/Berlin, also across DST).
+            sessions = [
+                (
+                    timezone.make_aware(dt.datetime.combine(day, dt.time(10, 0))),
+                    timezone.make_aware(dt.datetime.combine(day, dt.time(14, 0))),
+                )
+                for day in (today + dt.timedelta(days=d) for d in days)
+            ]
+            first = sessions[0][0]
+            # Registration opened a month before and closes two days before the first session.
+            opens = first - dt.timedelta(days=30)
+            training = Training.objects.filter(title=title).first()
+            if training is None:
+                training = training_create(
+                    actor=staff,
+                    data={
+                        "title": title,
+                        "description": TRAINING_DESCRIPTION,
+                        "place": "Kreishaus Warendorf, Waldenburger Straße 2, Raum 101",
+                        "capacity": capacity,
+                        "registration_opens_at": opens,
+                        "registration_closes_at": first - dt.timedelta(days=2),
+                        "cancellation_deadline": first - dt.timedelta(days=3),
+                        "language": "de",
+                        "target_group": "Ehrenamtliche in der Arbeit mit Geflüchteten",
+                        "hours_credited": hours,
+                        "qualification": qualifications[qualification],
+                    },
+                    sessions=sessions,
+                )
+                training_publish(training=training, actor=staff)
+            past = first < timezone.now()
+            for position, (email, present) in enumerate(registrations):
+                volunteer = users[email]
+                registration = training.registrations.filter(
+                    volunteer=volunteer, status__in=ACTIVE
+                ).first()
+                if registration is None:
+                    # A past training took its registrations while it was open.
+                    registration = registration_create(
+                        training=training,
+                        volunteer=volunteer,
+                        now=opens + dt.timedelta(days=1, minutes=position) if past else None,
+                    )
+                if present is None or registration.status != Registration.Status.CONFIRMED:
+                    continue
+                for session in training.sessions.all():
+                    attendance_mark(
+                        session=session, registration=registration, present=present, actor=staff
+                    )
+            if past:
+                certificates_issue_for_training(training=training, actor=staff)
