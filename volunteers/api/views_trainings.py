@@ -28,6 +28,8 @@ class SessionSerializer(serializers.ModelSerializer):
 
 class TrainingSerializer(serializers.ModelSerializer):
     sessions = SessionSerializer(many=True, read_only=True)
+    # Empty when the training is not online: a plain string, not format "uri".
+    online_url = serializers.CharField(read_only=True, help_text="Link to join online, or empty.")
     seats_left = serializers.IntegerField(read_only=True)
     qualification = serializers.SlugRelatedField(slug_field="slug", read_only=True, allow_null=True)
 
