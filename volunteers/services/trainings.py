@@ -16,7 +16,6 @@ seat is offered any more. Staff may move someone up only with a written reason (
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
 from typing import Any
 
 from django.conf import settings
@@ -533,14 +532,3 @@ def training_attendees(training: Training):
         .select_related("volunteer")
         .order_by("volunteer__full_name", "pk")
     )
-
-
-@dataclass(frozen=True)
-class Seats:
-    capacity: int
-    taken: int
-    waiting: int
-
-    @property
-    def left(self) -> int:
-        return max(0, self.capacity - self.taken)
