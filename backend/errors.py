@@ -12,9 +12,18 @@ class DomainError(Exception):
     status_code = 422
     default_message = _("Die Anfrage ist ungültig.")
 
-    def __init__(self, message: str | None = None, *, field: str | None = None):
+    def __init__(
+        self,
+        message: str | None = None,
+        *,
+        field: str | None = None,
+        errors: dict[str, list[str]] | None = None,
+    ):
+        """`errors` names several problems at once ({field or "__all__": [messages]}), e.g.
+        everything that keeps an application from being submitted."""
         self.message = message or str(self.default_message)
         self.field = field
+        self.errors = errors or {}
         super().__init__(self.message)
 
 

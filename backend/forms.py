@@ -7,6 +7,11 @@ from .errors import DomainError
 
 def domain_error_to_form(form, exc: DomainError) -> None:
     """Show a DomainError at its field (or at the top of the form)."""
+    if exc.errors:
+        for name, messages in exc.errors.items():
+            for message in messages:
+                form.add_error(name if name in form.fields else None, message)
+        return
     field = exc.field if exc.field in form.fields else None
     form.add_error(field, exc.message)
 

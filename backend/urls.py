@@ -21,6 +21,7 @@ urlpatterns = [
     path("sprache/", views.set_language, name="set_language"),
     path("konto/", include("allauth.urls")),
     path("", include("volunteers.urls")),
+    path("", include("funding.urls")),
     path("verwaltung/benachrichtigungen/", include("notifications.urls")),
     path("api/", include("backend.api.urls")),
     path("admin/", admin.site.urls),

@@ -69,7 +69,11 @@ def _flatten(detail) -> str:
 def exception_handler(exc, context):
     if isinstance(exc, DomainError):
         body = {"type": _TYPES.get(exc.status_code, "error"), "detail": exc.message}
-        if exc.field:
+        if exc.errors:
+            body["errors"] = {
+                field: [str(m) for m in messages] for field, messages in exc.errors.items()
+            }
+        elif exc.field:
             body["errors"] = {exc.field: [exc.message]}
         return Response(body, status=exc.status_code)
     if isinstance(exc, Http404):

@@ -5,6 +5,7 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitVie
 from rest_framework.routers import DefaultRouter
 
 from backend.accounts.api.views import MeView
+from funding.api.urls import urlpatterns as funding_api_urls
 from notifications.api.views import OutboxViewSet
 from volunteers.api.views import (
     AssignmentViewSet,
@@ -63,6 +64,7 @@ v1 = [
     path("staff/overview/", StaffOverviewView.as_view(), name="staff-overview"),
     path("recommendations/", RecommendationsView.as_view(), name="recommendations"),
     *router.urls,
+    *funding_api_urls,
 ]
 
 urlpatterns = [

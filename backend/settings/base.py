@@ -212,6 +212,9 @@ MEDIA_ROOT = env.path("MEDIA_ROOT", default=str(VAR_DIR / "media"))
 MEDIA_URL = "/media/"
 # Documents (PDFs) are never served from a public path.
 PRIVATE_STORAGE_ROOT = env.path("PRIVATE_STORAGE_ROOT", default=str(VAR_DIR / "private"))
+# Funding attachments (annexes, receipts): PDF, PNG or JPEG, checked by content.
+FUNDING_ATTACHMENT_MAX_BYTES = env.int("FUNDING_ATTACHMENT_MAX_BYTES", default=10 * 1024 * 1024)
+FUNDING_ATTACHMENTS_PER_APPLICATION = 30
 
 # --- Email ----------------------------------------------------------------------------------
 # Default: every email becomes an .eml file in var/mail/, readable at /mailbox/ (local only).
@@ -305,6 +308,13 @@ CELERY_BEAT_SCHEDULE = {
     # Training reminders that are due (volunteers.services.training_reminders): found by a
     # sweep over the rules, never as ETA tasks. Every ten minutes, so a reminder "at 09:00"
     # is queued by 09:10; the dedupe key per rule and registration makes reruns harmless.
+    # Proof-of-use reminders (funding.services.proof): 4 weeks and 1 week before the deadline
+    # and weekly after it. Daily at 08:00; the dedupe key per case and stage makes reruns
+    # harmless.
+    "funding-proof-reminders": {
+        "task": "funding.send_proof_reminders",
+        "schedule": crontab(hour=8, minute=0),
+    },
     "volunteers-training-reminders": {
         "task": "volunteers.send_training_reminders",
         "schedule": crontab(minute="*/10"),

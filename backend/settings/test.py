@@ -9,6 +9,7 @@ DEBUG = False
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]  # noqa: S303
 EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
 MAILBOX_DIR = VAR_DIR / "test-mail"
+PRIVATE_STORAGE_ROOT = VAR_DIR / "test-private"
 # Tests deliver notifications explicitly (or through a real worker in the end-to-end tests);
 # a memory broker keeps the on-commit enqueue from needing a server unless one is configured.
 if CELERY_BROKER_URL.startswith("filesystem"):

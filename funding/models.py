@@ -1,1 +1,0 @@
-"""KOMM-AN funding: programmes, budget pots, applications (filled by the funding issue)."""

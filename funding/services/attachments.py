@@ -1,0 +1,159 @@
+"""Attachments of a case: annexes to the application and receipts of the proof of use.
+
+Only PDF, PNG and JPEG, recognised by their content (signature at the start, end marker at the
+end), never by the name or the browser's content type: an HTML page or a program renamed to
+.pdf is refused. Stored in private storage under a random name; the shown name is the
+uploader's, cleaned, with the extension of the detected type. Served only as a download by
+views that ask funding.permissions.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import unicodedata
+from dataclasses import dataclass
+from typing import IO, TYPE_CHECKING
+
+from django.conf import settings
+from django.core.exceptions import PermissionDenied
+from django.core.files.base import ContentFile
+from django.db import transaction
+from django.utils.translation import gettext as _
+
+from backend.errors import ConflictError, ValidationFailed
+
+from ..models import Application, Attachment
+from ..permissions import is_applicant
+
+if TYPE_CHECKING:
+    from backend.accounts.models import User
+
+
+@dataclass(frozen=True)
+class FileType:
+    content_type: str
+    extension: str
+
+
+PDF = FileType("application/pdf", "pdf")
+PNG = FileType("image/png", "png")
+JPEG = FileType("image/jpeg", "jpg")
+
+PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
+
+
+def sniff(data: bytes) -> FileType | None:
+    """The type of a file by its content, or None when it is none of PDF, PNG, JPEG.
+
+    PDF: starts with %PDF-1.x or %PDF-2.x and has %%EOF near its end. PNG: the 8-byte
+    signature, an IHDR chunk first and an IEND chunk last. JPEG: SOI marker plus a segment
+    marker at the start, EOI marker at the end (trailing padding allowed).
+    """
+    if data[:5] == b"%PDF-" and data[5:6] in (b"1", b"2") and b"%%EOF" in data[-2048:]:
+        return PDF
+    if data[:8] == PNG_SIGNATURE and data[12:16] == b"IHDR" and b"IEND" in data[-16:]:
+        return PNG
+    if data[:3] == b"\xff\xd8\xff" and b"\xff\xd9" in data[-64:]:
+        return JPEG
+    return None
+
+
+def clean_filename(name: str, file_type: FileType) -> str:
+    """The name shown for a download: no path, no control characters, the right extension.
+    Raises ValidationFailed for a name that tries to name a path."""
+    name = unicodedata.normalize("NFC", name or "")
+    if "/" in name or "\\" in name or ".." in name or "\x00" in name:
+        raise ValidationFailed(
+            _("Der Dateiname darf keine Pfadangaben wie „../“ oder „/“ enthalten."),
+            field="file",
+        )
+    name = "".join(ch for ch in name if unicodedata.category(ch)[0] != "C").strip(" .")
+    stem = name.rsplit(".", 1)[0] if "." in name else name
+    stem = stem[:150] or _("Anlage")
+    return f"{stem}.{file_type.extension}"
+
+
+def _read_limited(file: IO[bytes], limit: int) -> bytes:
+    data = file.read(limit + 1)
+    if len(data) > limit:
+        raise ValidationFailed(
+            _("Die Datei ist zu groß: höchstens %(mb)s MB sind erlaubt.")
+            % {"mb": f"{limit / (1024 * 1024):.0f}"},
+            field="file",
+        )
+    return data
+
+
+@transaction.atomic
+def attachment_add(
+    *, application: Application, file: IO[bytes], filename: str, purpose: str, actor: User
+) -> Attachment:
+    """Store an annex (while the application is editable) or a receipt (while the proof of use
+    is open). Raises ValidationFailed for a wrong type, size or name; nothing is stored then."""
+    locked = Application.objects.select_for_update().get(pk=application.pk)
+    if not is_applicant(actor, locked):
+        raise PermissionDenied
+    if purpose == Attachment.Purpose.APPLICATION and not locked.is_editable:
+        raise ConflictError(_("Anlagen können nur zu einem Entwurf hinzugefügt werden."))
+    if purpose == Attachment.Purpose.RECEIPT and locked.status != Application.Status.APPROVED:
+        raise ConflictError(_("Belege gehören zum Verwendungsnachweis eines bewilligten Antrags."))
+    if purpose not in Attachment.Purpose.values:
+        raise ValidationFailed(_("Unbekannter Zweck der Anlage."), field="purpose")
+    if locked.attachments.count() >= settings.FUNDING_ATTACHMENTS_PER_APPLICATION:
+        raise ValidationFailed(
+            _("Ein Antrag kann höchstens %(n)s Anlagen haben.")
+            % {"n": settings.FUNDING_ATTACHMENTS_PER_APPLICATION},
+            field="file",
+        )
+    data = _read_limited(file, settings.FUNDING_ATTACHMENT_MAX_BYTES)
+    if not data:
+        raise ValidationFailed(_("Die Datei ist leer."), field="file")
+    file_type = sniff(data)
+    if file_type is None:
+        raise ValidationFailed(
+            _(
+                "Nur PDF-, PNG- und JPEG-Dateien sind erlaubt. Der Inhalt dieser Datei ist "
+                "keiner dieser Typen, auch wenn ihr Name es vermuten lässt."
+            ),
+            field="file",
+        )
+    shown = clean_filename(filename, file_type)
+    attachment = Attachment(
+        application=locked,
+        purpose=purpose,
+        filename=shown,
+        content_type=file_type.content_type,
+        size=len(data),
+        sha256=hashlib.sha256(data).hexdigest(),
+        uploaded_by=actor,
+    )
+    attachment.file.save(shown, ContentFile(data), save=False)
+    try:
+        attachment.save()
+    except Exception:
+        attachment.file.delete(save=False)
+        raise
+    return attachment
+
+
+@transaction.atomic
+def attachment_delete(*, attachment: Attachment, actor: User) -> None:
+    """The applicant removes an annex of an editable application, or a receipt while the proof
+    of use is open."""
+    locked = Application.objects.select_for_update().get(pk=attachment.application_id)
+    if not is_applicant(actor, locked):
+        raise PermissionDenied
+    allowed = (
+        locked.is_editable
+        if attachment.purpose == Attachment.Purpose.APPLICATION
+        else locked.status == Application.Status.APPROVED
+    )
+    if not allowed:
+        raise ConflictError(_("Diese Anlage gehört zu einem eingereichten Stand."))
+    storage, name = attachment.file.storage, attachment.file.name
+    attachment.delete()
+    transaction.on_commit(lambda: storage.delete(name))
+
+
+def attachment_open(attachment: Attachment) -> IO[bytes]:
+    return attachment.file.storage.open(attachment.file.name, "rb")
