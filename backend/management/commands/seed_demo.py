@@ -1,6 +1,6 @@
-"""Demo data for the local run: towns, organisations, one account per role, help requests, and
+"""Demo data for the local run: towns, organisations, one account per role, help requests,
 trainings (one with free seats, one full with a waiting list, one past with attendance and
-certificates).
+certificates) and funding cases in every stage (funding/demo.py).
 
 Idempotent: running it again updates the same rows. Refuses to run with production settings.
 """
@@ -15,6 +15,7 @@ from django.utils import timezone
 
 from backend.accounts.models import User
 from backend.accounts.services import user_create_verified, user_set_totp
+from funding.demo import seed_funding
 from volunteers.models import (
     ActivityArea,
     HelpRequest,
@@ -233,6 +234,10 @@ class Command(BaseCommand):
                 user_set_totp(user=user, secret=settings.DEMO_TOTP_SECRET)
         self._requests()
         self._trainings()
+        seed_funding(
+            users={u.email: u for u in User.objects.filter(email__endswith="@example.org")},
+            organisations=organisations,
+        )
 
     def _profile(self, user, town, now) -> None:
         data = PROFILES[user.email]
