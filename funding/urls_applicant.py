@@ -38,6 +38,11 @@ urlpatterns: list = [
         name="payment_request",
     ),
     path(
+        "foerderung/mittelabruf/<int:pk>/stornieren/",
+        views.payment_cancel,
+        name="payment_cancel",
+    ),
+    path(
         "foerderung/antrag/<int:pk>/verwendungsnachweis/",
         views.proof_submit,
         name="proof_submit",
