@@ -30,6 +30,11 @@ urlpatterns: list = [
     ),
     path("verwaltung/foerderung/programme/", views.staff_programmes, name="staff_programmes"),
     path(
+        "verwaltung/foerderung/programme/neu/",
+        views.staff_programme_create,
+        name="staff_programme_create",
+    ),
+    path(
         "verwaltung/foerderung/programme/jahr/neu/",
         views.staff_year_create,
         name="staff_year_create",
