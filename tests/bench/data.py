@@ -1,9 +1,10 @@
 """Synthetic data for the benchmark database, written with COPY.
 
-Counts are given for scale 100,000 (volunteers) and scale linearly. Each model family has one
-generator, registered with `@generator(...)` in the order it must run; a generator reads the
-ids earlier ones left in `ctx.ids` and leaves its own there. A count in DEFAULT_COUNTS that no
-generator produces yet is reported as planned. Later issues add one generator per new model.
+Counts are given for scale 100,000 (volunteers) and scale linearly, down to the floors in
+MINIMUM_COUNTS. Each model family has one generator, registered with `@generator(...)` in the
+order it must run; a generator reads the ids earlier ones left in `ctx.ids` and leaves its own
+there. A count in DEFAULT_COUNTS that no generator produces yet is reported as planned. Later
+issues add one generator per new model.
 
 Every account shares one password hash (Argon2 once, ~0.1 s, instead of 100,000 times).
 Import this module only after django.setup() with the benchmark environment (see run.py).
@@ -17,11 +18,13 @@ import random
 import time
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
+from decimal import Decimal
 
 import psycopg
 from allauth.account.models import EmailAddress
 from django.contrib.auth.hashers import make_password
+from django.contrib.contenttypes.models import ContentType
 from django.core.management import call_command
 from django.db import connection
 from django.db.migrations.executor import MigrationExecutor
@@ -32,6 +35,20 @@ from rest_framework.authtoken.models import Token
 
 from backend.accounts.models import User
 from backend.accounts.services import user_set_totp
+from backend.models import StatusChange
+from funding.models import (
+    Application,
+    BuildingBlock,
+    CostLine,
+    DecisionLetter,
+    InternalNote,
+    Pauschale,
+    Payment,
+    Programme,
+    ProgrammeYear,
+)
+from funding.services.programmes import programme_year_create
+from funding.services.review import CHECKLIST
 from volunteers.models import (
     ALL_SLOTS,
     ActivityArea,
@@ -62,6 +79,8 @@ DEFAULT_COUNTS = {
 }
 # Not scaled: a KI has a handful of staff whatever the number of volunteers.
 FIXED_COUNTS = {"ki_staff": 5}
+# Floors for tiny scales: the smoke test (scale 50) still sees every status in every block.
+MINIMUM_COUNTS = {"grant_applications": 50}
 
 BENCH_PASSWORD = "bench-password-2026"
 BENCH_TOTP_SECRET = "JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP"
@@ -121,8 +140,12 @@ def generator(*produces: str) -> Callable[[Generator], Generator]:
 
 
 def counts_for(scale: int) -> dict[str, int]:
-    """Every default count in proportion to `scale` volunteers (at least 1 each)."""
-    counts = {name: max(1, round(n * scale / FULL_SCALE)) for name, n in DEFAULT_COUNTS.items()}
+    """Every default count in proportion to `scale` volunteers (at least 1 each, or its
+    MINIMUM_COUNTS floor)."""
+    counts = {
+        name: max(MINIMUM_COUNTS.get(name, 1), round(n * scale / FULL_SCALE))
+        for name, n in DEFAULT_COUNTS.items()
+    }
     return {**counts, **FIXED_COUNTS}
 
 
@@ -611,6 +634,406 @@ def trainings(ctx: Context) -> None:
         )
 
 
+# Funding: one KOMM-AN II year whose call has closed and whose projects run or are done. Status
+# shares in percent: most cases decided, some in review, a few drafts never sent.
+APPLICATION_STATUSES = {
+    "draft": 6,
+    "submitted": 14,
+    "changes_requested": 5,
+    "proposed": 5,
+    "approved": 36,
+    "rejected": 8,
+    "withdrawn": 4,
+    "proof_submitted": 8,
+    "closed": 14,
+}
+APPLICATION_BLOCKS = {"A": 35, "B": 30, "C": 15, "D": 20}
+SIGNED = {"approved", "rejected", "proof_submitted", "closed"}
+FUNDED = {"approved", "proof_submitted", "closed"}  # their approved amount is committed
+COST_LINES_PER_APPLICATION = [1] * 15 + [2] * 25 + [3] * 30 + [4] * 20 + [5] * 10
+# (category, description, lowest and highest euros): five lines stay under FUNDING_CAP_EUROS.
+COST_ITEMS = [
+    ("fees", "Honorar für die Referentin", 200, 2400),
+    ("material", "Lern- und Bastelmaterial", 50, 800),
+    ("room", "Raummiete für die Treffen", 100, 1500),
+    ("equipment", "Laptop und Beamer", 300, 2500),
+    ("travel", "Fahrtkosten der Ehrenamtlichen", 50, 600),
+    ("publicity", "Flyer und Plakate", 80, 900),
+    ("catering", "Getränke und Imbiss", 50, 700),
+    ("other", "Veranstaltungsversicherung", 40, 300),
+]
+FUNDING_CAP_EUROS = 15_000
+APPLICATION_TITLES = [
+    "Sprachcafé für Neuzugewanderte",
+    "Ausstattung des Begegnungsraums",
+    "Lotsinnen und Lotsen für Behördengänge",
+    "Fahrradwerkstatt für Geflüchtete",
+    "Schulungsreihe für neue Ehrenamtliche",
+    "Internationales Nachbarschaftsfest",
+    "Lesepatenschaften für Familien",
+    "Mehrsprachige Infoflyer zum Ehrenamt",
+]
+
+
+def shares_of(rng: random.Random, count: int, shares: dict[str, int]) -> list[str]:
+    """`count` keys in the proportions of `shares` (largest remainder), shuffled."""
+    total = sum(shares.values())
+    exact = {key: count * share / total for key, share in shares.items()}
+    taken = {key: int(value) for key, value in exact.items()}
+    behind = sorted(exact, key=lambda key: exact[key] - taken[key], reverse=True)
+    for key in behind[: count - sum(taken.values())]:
+        taken[key] += 1
+    keys = [key for key, n in taken.items() for _ in range(n)]
+    rng.shuffle(keys)
+    return keys
+
+
+def euros(cents: int) -> Decimal:
+    return Decimal(cents).scaleb(-2)
+
+
+@dataclass
+class CasePlan:
+    """One application before it is written; amounts in cents."""
+
+    status: str
+    block: str
+    organisation: int
+    town: int
+    applicant: int
+    created: datetime
+    lines: list[tuple]  # (category, description, cents, Pauschale key or None, units)
+    own: int
+    requested: int
+    submitted: datetime | None = None
+    starts_on: date | None = None
+    ends_on: date | None = None
+    change_request: str = ""
+    checklist: dict = field(default_factory=dict)
+    decision: str = ""
+    amount: int | None = None
+    proposed_by: int | None = None
+    proposed_at: datetime | None = None
+    signed_at: datetime | None = None
+    approved: int | None = None
+    paid: int = 0
+    repaid: int = 0
+    proof_at: datetime | None = None
+    payments: list[tuple] = field(default_factory=list)  # (cents, status, at, paid_by, paid_at)
+    history: list[tuple] = field(default_factory=list)  # (from, to, actor, at, note)
+    id: int = 0
+
+
+@generator("grant_applications")
+def grant_applications(ctx: Context) -> None:
+    """The KOMM-AN II year that began at least half a year ago, with blocks A-D and two
+    Pauschalen, and its applications from ~1 in 15 verified organisations, in every status
+    (APPLICATION_STATUSES). Every case has 1-5 cost lines adding up to requested amount plus own
+    contribution; decided ones have a proposer, the KI lead's signature (four eyes) and a
+    letter; funded ones paid tranches and open or cancelled requests, the finished ones proof
+    of use and, once closed, sometimes a repayment; some have internal notes; every status
+    change has its history row, as the services would have written it.
+
+    The pots hold what the applications say: committed = approved amounts of the approved,
+    proof-submitted and closed cases, paid = their paid payments (= paid_amount), returned =
+    what closing gave back (approved - paid + repaid). Each block's pot leaves 10-30 % room and
+    the year's pot is the sum of the blocks' pots, so every CheckConstraint holds."""
+    rng, now = ctx.rng, ctx.now
+    year = (now - timedelta(days=180)).year
+    opens = datetime(year - 1, 11, 1, 8, tzinfo=now.tzinfo)
+    closes = datetime(year, 9, 30, 18, tzinfo=now.tzinfo)
+    orgs = verified_organisations(ctx)
+    count = ctx.counts["grant_applications"]
+    applicants = rng.sample(orgs, min(len(orgs), max(1, count // 15)))
+    coordinator = dict(zip(ctx.ids["organisations"], ctx.ids["coordinator_users"], strict=True))
+    lead, reviewers = ctx.ids["staff_users"][0], ctx.ids["staff_users"][1:]  # four eyes
+
+    def between(start: datetime, end: datetime) -> datetime:
+        return start + timedelta(seconds=rng.randrange(max(1, int((end - start).total_seconds()))))
+
+    def after(moment: datetime, days: int) -> datetime:
+        return min(now, moment + timedelta(seconds=rng.randrange(days * 86400)))
+
+    def cost_lines(block: str) -> list[tuple]:
+        lines = []
+        for _ in range(rng.choice(COST_LINES_PER_APPLICATION)):
+            if not lines and block == "A" and rng.random() < 0.3:
+                units = rng.randint(1, 2)
+                lines.append(
+                    ("equipment", "Ausstattung Treffpunkt", units * 100_000, "room", units)
+                )
+            elif not lines and rng.random() < 0.1:
+                units = rng.randint(1, 12)
+                lines.append(("travel", "Fahrtkostenpauschale", units * 4_000, "travel", units))
+            else:
+                category, text, low, high = rng.choice(COST_ITEMS)
+                cents = rng.randint(low, high) * 100
+                if rng.random() < 0.3:
+                    cents += rng.randrange(100)
+                lines.append((category, text, cents, None, None))
+        return lines
+
+    def plan_case(status: str, block: str) -> CasePlan:
+        org, org_town = rng.choice(applicants)
+        lines = cost_lines(block)
+        total = sum(line[2] for line in lines)
+        own = 0 if rng.random() < 0.6 else total * rng.randint(5, 20) // 10_000 * 100
+        latest = min(now, closes)
+        if status in ("proof_submitted", "closed"):  # sent early enough to be over by now
+            latest = min(latest, now - timedelta(days=150))
+        plan = CasePlan(
+            status=status,
+            block=block,
+            organisation=org,
+            town=org_town if rng.random() < 0.8 else rng.choice(ctx.town_ids),
+            applicant=coordinator[org],
+            created=between(opens, latest),
+            lines=lines,
+            own=own,
+            requested=total - own,
+        )
+        if status != "draft" and not (status == "withdrawn" and rng.random() < 0.5):
+            plan.submitted = plan.created
+            plan.created = max(opens, plan.submitted - timedelta(days=rng.randint(1, 20)))
+            plan.history.append(("draft", "submitted", plan.applicant, plan.submitted, ""))
+        start = (plan.submitted or plan.created).date() + timedelta(days=rng.randint(14, 60))
+        start = min(max(start, date(year, 1, 1)), date(year, 12, 1))
+        end = min(start + timedelta(days=rng.randint(30, 270)), date(year, 12, 31))
+        if status in ("proof_submitted", "closed"):  # the project is over
+            end = max(start, min(end, now.date() - timedelta(days=1)))
+        plan.starts_on, plan.ends_on = start, end
+        if status == "withdrawn":
+            before = "submitted" if plan.submitted else "draft"
+            at = after(plan.submitted or plan.created, 30)
+            plan.history.append((before, status, plan.applicant, at, "Projekt entfällt"))
+        if status == "changes_requested":
+            plan.change_request = "Bitte schlüsseln Sie die Honorare nach Stunden auf."
+            at = after(plan.submitted, 21)
+            note = plan.change_request
+            plan.history.append(("submitted", status, rng.choice(reviewers), at, note))
+        if status == "submitted" and rng.random() < 0.5:  # review begun
+            plan.checklist = {key: rng.random() < 0.5 for key in CHECKLIST}
+        if status in SIGNED or status == "proposed":
+            plan_decision(plan)
+        if status in FUNDED:
+            plan_money(plan)
+        return plan
+
+    def plan_decision(plan: CasePlan) -> None:
+        """Proposed by a reviewer, signed by the lead unless still proposed."""
+        approve = plan.status in FUNDED or (plan.status == "proposed" and rng.random() < 0.85)
+        plan.checklist = dict.fromkeys(CHECKLIST, True)
+        plan.proposed_by = rng.choice(reviewers)
+        plan.proposed_at = after(plan.submitted, 45)
+        plan.decision = "approve" if approve else "reject"
+        if approve:
+            reduced = plan.requested * rng.randint(70, 95) // 100 // 1000 * 1000  # 10 € steps
+            plan.amount = reduced if reduced and rng.random() < 0.25 else plan.requested
+        note = "Bewilligung vorgeschlagen" if approve else "Ablehnung vorgeschlagen"
+        plan.history.append(("submitted", "proposed", plan.proposed_by, plan.proposed_at, note))
+        if plan.status == "proposed":
+            return
+        plan.signed_at = after(plan.proposed_at, 14)
+        signed = "approved" if approve else "rejected"
+        plan.history.append(("proposed", signed, lead, plan.signed_at, "gezeichnet"))
+        plan.approved = plan.amount
+
+    def plan_money(plan: CasePlan) -> None:
+        """Tranches paid so far; an open or cancelled request; proof of use and closing."""
+        approved, at = plan.approved, plan.signed_at
+        finished = plan.status != "approved"
+        share = rng.choice([100, 100, 100, 90, 80] if finished else [0, 0, 50, 100])
+        paid = approved * share // 100
+        tranches = [paid // 2, paid - paid // 2] if paid >= 2 and rng.random() < 0.4 else [paid]
+        for cents in filter(None, tranches):
+            at = after(at, 60)
+            paid_at = after(at, 10)
+            plan.payments.append((cents, "paid", at, rng.choice(reviewers), paid_at))
+            at = paid_at
+        plan.paid = paid
+        if approved > paid and rng.random() < 0.05:  # asked for the rest, then withdrawn
+            at = after(at, 30)
+            plan.payments.append((approved - paid, "cancelled", at, None, None))
+        if not finished:
+            if approved > paid and rng.random() < 0.25:
+                plan.payments.append((approved - paid, "requested", after(at, 30), None, None))
+            return
+        project_over = datetime.combine(plan.ends_on, datetime.min.time(), now.tzinfo)
+        plan.proof_at = after(max(at, project_over), 30)
+        plan.history.append(("approved", "proof_submitted", plan.applicant, plan.proof_at, ""))
+        if plan.status == "closed":
+            plan.repaid = paid * rng.randint(5, 30) // 100 if rng.random() < 0.3 else 0
+            note = f"Rückforderung {euros(plan.repaid)} €" if plan.repaid else "ohne Rückforderung"
+            closed_at = after(plan.proof_at, 30)
+            closer = rng.choice(reviewers)
+            plan.history.append(("proof_submitted", "closed", closer, closed_at, note))
+
+    statuses = shares_of(rng, count, APPLICATION_STATUSES)
+    blocks_of = shares_of(rng, count, APPLICATION_BLOCKS)
+    plans = [plan_case(status, block) for status, block in zip(statuses, blocks_of, strict=True)]
+    plans.sort(key=lambda plan: plan.created)  # running numbers in the order of creation
+
+    # The pots: what the applications bind, pay and give back, per block and for the year.
+    figures = {code: {"committed": 0, "paid": 0, "returned": 0} for code in APPLICATION_BLOCKS}
+    for plan in plans:
+        if plan.status in FUNDED:
+            pot = figures[plan.block]
+            pot["committed"] += plan.approved
+            pot["paid"] += plan.paid
+            if plan.status == "closed":
+                pot["returned"] += plan.approved - plan.paid + plan.repaid
+    block_pots = {}
+    for code, pot in figures.items():
+        needed = (pot["committed"] - pot["returned"]) * rng.randint(110, 130) // 100
+        block_pots[code] = max(1_000_000, -(-needed // 500_000) * 500_000)  # 5,000 € steps
+    programme_year = programme_year_create(
+        programme=Programme.objects.get(code="KA2"),
+        year=year,
+        pot=euros(sum(block_pots.values())),
+        block_pots={code: euros(cents) for code, cents in block_pots.items()},
+        call_opens_on=opens.date(),
+        call_closes_on=closes.date(),
+        actor=None,
+        cap_per_application=Decimal(FUNDING_CAP_EUROS),
+    )
+    blocks = {block.code: block.pk for block in programme_year.blocks.all()}
+    for code, pot in figures.items():
+        BuildingBlock.objects.filter(pk=blocks[code]).update(
+            **{name: euros(cents) for name, cents in pot.items()}
+        )
+    ProgrammeYear.objects.filter(pk=programme_year.pk).update(
+        **{name: euros(sum(pot[name] for pot in figures.values())) for name in figures["A"]}
+    )
+    pauschalen = {
+        "room": Pauschale.objects.create(
+            programme_year=programme_year,
+            block_id=blocks["A"],
+            title="Ausstattung eines Ankommenstreffpunkts",
+            unit="Raum",
+            amount=Decimal(1000),
+            max_units=2,
+        ).pk,
+        "travel": Pauschale.objects.create(
+            programme_year=programme_year,
+            title="Fahrtkosten Ehrenamtlicher",
+            unit="Monat",
+            amount=Decimal(40),
+            max_units=12,
+        ).pk,
+    }
+
+    def application_rows():
+        for n, plan in enumerate(plans, start=1):
+            title = rng.choice(APPLICATION_TITLES)
+            approve, reject = plan.decision == "approve", plan.decision == "reject"
+            funded = plan.approved is not None
+            yield (
+                f"KA2-{year}-{n:04d}",
+                plan.organisation,
+                programme_year.pk,
+                blocks[plan.block],
+                title,
+                f"{title}: ein offenes Angebot für Geflüchtete und Ehrenamtliche im Ort.",
+                "Ankommen erleichtern, Kontakte knüpfen, Ehrenamt stärken.",
+                "Geflüchtete Familien und Ehrenamtliche",
+                plan.town,
+                plan.starts_on,
+                plan.ends_on,
+                euros(plan.own),
+                euros(plan.requested),
+                rng.random() < 0.6,
+                plan.status,
+                plan.applicant,
+                plan.created,
+                plan.submitted,
+                plan.change_request,
+                json.dumps(plan.checklist),
+                plan.decision,
+                euros(plan.amount) if approve else None,
+                "Nachweis der Teilnehmendenzahlen." if approve else "",
+                "Die Maßnahme passt nicht zum Baustein." if reject else "",
+                plan.proposed_by,
+                plan.proposed_at,
+                lead if plan.signed_at else None,
+                plan.signed_at,
+                euros(plan.approved) if funded else None,
+                euros(plan.paid),
+                euros(plan.repaid),
+                plan.ends_on + timedelta(weeks=8) if funded else None,  # proof_of_use_weeks
+                "Das Projekt wurde wie geplant durchgeführt." if plan.proof_at else "",
+                plan.proof_at,
+                "Verwendungsnachweis geprüft." if plan.status == "closed" else "",
+            )
+
+    fields = ["reference", "organisation", "programme_year", "block", "title", "description"]
+    fields += ["goals", "target_group", "town", "starts_on", "ends_on", "own_contribution"]
+    fields += ["requested_amount", "publication_consent", "status", "created_by", "created_at"]
+    fields += ["submitted_at", "change_request", "checklist", "decision", "decision_amount"]
+    fields += ["decision_conditions", "decision_reasons", "proposed_by", "proposed_at"]
+    fields += ["signed_by", "signed_at", "approved_amount", "paid_amount", "repaid_amount"]
+    fields += ["proof_due_on", "proof_report", "proof_submitted_at", "closing_note"]
+    copy_rows(ctx.cursor, Application, fields, application_rows())
+    ctx.cursor.execute(f"SELECT id FROM {Application._meta.db_table} ORDER BY id")
+    for plan, (pk,) in zip(plans, ctx.cursor.fetchall(), strict=True):
+        plan.id = pk
+
+    def line_rows():
+        for plan in plans:
+            for position, (category, text, cents, pauschale, units) in enumerate(plan.lines):
+                spent = euros(cents * rng.randint(85, 100) // 100) if plan.proof_at else None
+                pauschale_id = pauschalen[pauschale] if pauschale else None
+                yield plan.id, position, category, text, euros(cents), pauschale_id, units, spent
+
+    fields = ["application", "position", "category", "description", "amount", "pauschale"]
+    copy_rows(ctx.cursor, CostLine, [*fields, "units", "actual_amount"], line_rows())
+
+    payments = [(plan, *payment) for plan in plans for payment in plan.payments]
+    rows = (
+        (plan.id, euros(cents), "Mittelabruf", status, plan.applicant, at, paid_by, paid_at)
+        for plan, cents, status, at, paid_by, paid_at in payments
+    )
+    fields = ["application", "amount", "note", "status", "requested_by", "requested_at"]
+    copy_rows(ctx.cursor, Payment, [*fields, "paid_by", "paid_at"], rows)
+    ctx.cursor.execute(f"SELECT id FROM {Payment._meta.db_table} ORDER BY id")
+    payment_ids = [pk for (pk,) in ctx.cursor.fetchall()]
+
+    # Letters without their PDF: rendering a thousand would dominate the generation, and
+    # letters.letter_pdf renders a missing one on first download and stores it with its hash.
+    letters = (
+        (plan.id, "approval" if plan.decision == "approve" else "rejection", "", plan.signed_at)
+        for plan in plans
+        if plan.signed_at
+    )
+    copy_rows(ctx.cursor, DecisionLetter, ["application", "kind", "sha256", "created_at"], letters)
+
+    note = "Rücksprache mit der Organisation gehalten."
+    notes = (
+        (plan.id, rng.choice(reviewers), note, after(plan.submitted, 20))
+        for plan in plans
+        if plan.submitted and rng.random() < 0.3
+    )
+    copy_rows(ctx.cursor, InternalNote, ["application", "author", "text", "created_at"], notes)
+
+    application_type = ContentType.objects.get_for_model(Application).pk
+    payment_type = ContentType.objects.get_for_model(Payment).pk
+
+    def history_rows():
+        for plan in plans:
+            for before, status, actor, at, note in plan.history:
+                yield application_type, plan.id, before, status, actor, at, note
+        for pk, (plan, _cents, status, at, paid_by, paid_at) in zip(
+            payment_ids, payments, strict=True
+        ):
+            if status == "paid":
+                yield payment_type, pk, "requested", "paid", paid_by, paid_at, ""
+            elif status == "cancelled":
+                yield payment_type, pk, "requested", "cancelled", plan.applicant, after(at, 7), ""
+
+    fields = ["content_type", "object_id", "from_status", "to_status", "actor", "at", "note"]
+    copy_rows(ctx.cursor, StatusChange, fields, history_rows())
+    ctx.ids["grant_applications"] = [plan.id for plan in plans]
+
+
 def verify_all_emails(cursor: psycopg.Cursor) -> None:
     """Every generated account has a verified primary address (allauth refuses login else)."""
     fields = ["user", "email", "verified", "primary"]
@@ -634,6 +1057,19 @@ def bench_request() -> tuple[int, str]:
         raise RuntimeError("the bench data has no open help request")
     membership = Membership.objects.filter(organisation=chosen.organisation_id).first()
     return chosen.pk, membership.user.email
+
+
+def bench_programme_year() -> int:
+    """Id of the funding year the funding scenarios look at (the one grant_applications made)."""
+    pk = (
+        ProgrammeYear.objects.filter(programme__code="KA2")
+        .order_by("-year")
+        .values_list("pk", flat=True)
+        .first()
+    )
+    if pk is None:
+        raise RuntimeError("the bench data has no KOMM-AN II funding year")
+    return pk
 
 
 def create_bench_credentials() -> None:

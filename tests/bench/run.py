@@ -84,9 +84,11 @@ def collect_static() -> None:
     call_command("collectstatic", interactive=False, verbosity=0)
 
 
-def prepare(args: argparse.Namespace) -> tuple[dict[str, str], float | None, tuple[int, str]]:
+def prepare(
+    args: argparse.Namespace,
+) -> tuple[dict[str, str], float | None, str, dict[str, object]]:
     """Database and static files; returns (API tokens by email, generation seconds or None,
-    the bench request's id and its coordinator's email)."""
+    the bench request's coordinator's email, the scenarios' placeholders)."""
     import django
 
     django.setup()
@@ -104,11 +106,12 @@ def prepare(args: argparse.Namespace) -> tuple[dict[str, str], float | None, tup
     collect_static()
     data.create_bench_credentials()  # idempotent; a reused database gets new accounts' tokens
     tokens = data.tokens()
-    bench_request = data.bench_request()
+    request_id, coordinator_email = data.bench_request()
+    placeholders = {"request": request_id, "year": data.bench_programme_year()}
     from django.db import connections
 
     connections.close_all()
-    return tokens, seconds, bench_request
+    return tokens, seconds, coordinator_email, placeholders
 
 
 def measure(
@@ -168,14 +171,13 @@ def main(argv: list[str] | None = None) -> int:
     started, load_at_start = time.monotonic(), os.getloadavg()
     env = bench_env(args.database)
     os.environ.update(env)  # this process generates the data under the same settings
-    tokens, generation_s, bench_request = prepare(args)
+    tokens, generation_s, coordinator_email, placeholders = prepare(args)
     from . import data
 
     results = []
     log = ROOT / "var" / "bench" / "gunicorn.log"
     try:
         with Server(env, workers=args.workers, log=log) as server:
-            request_id, coordinator_email = bench_request
             credentials = Credentials(
                 server.port,
                 tokens,
@@ -185,8 +187,8 @@ def main(argv: list[str] | None = None) -> int:
                     "coordinator": coordinator_email,
                 },
                 data.BENCH_PASSWORD,
+                data.BENCH_TOTP_SECRET,
             )
-            placeholders = {"request": request_id}
             for scenario in [TRIVIAL, *scenarios]:
                 print(f"  {scenario.name} ...", end=" ", flush=True)
                 headers = credentials.headers(scenario.auth)
