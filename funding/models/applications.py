@@ -10,7 +10,8 @@ from django.core.validators import MinValueValidator
 from django.db import models
 from django.db.models import F, Q
 from django.utils import timezone
-from django.utils.functional import LazyObject
+from django.utils.deconstruct import deconstructible
+from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 
 from volunteers.models import Organisation, Town
@@ -18,11 +19,21 @@ from volunteers.models import Organisation, Town
 from .programmes import MONEY, ZERO, BuildingBlock, Pauschale, ProgrammeYear
 
 
-class PrivateStorage(LazyObject):
-    """Files outside MEDIA_ROOT with no URL: served only by views that check access."""
+@deconstructible(path="funding.models.applications.PrivateStorage")
+class PrivateStorage(FileSystemStorage):
+    """Files under PRIVATE_STORAGE_ROOT, outside MEDIA_ROOT: served only by views that check
+    access. The folder is read from the settings when first used (and again when the setting
+    changes), so a migration never records a machine's path."""
 
-    def _setup(self) -> None:
-        self._wrapped = FileSystemStorage(location=settings.PRIVATE_STORAGE_ROOT, base_url=None)
+    @cached_property
+    def base_location(self):
+        return self._value_or_setting(self._location, settings.PRIVATE_STORAGE_ROOT)
+
+    def _clear_cached_properties(self, setting, **kwargs):
+        super()._clear_cached_properties(setting, **kwargs)
+        if setting == "PRIVATE_STORAGE_ROOT":
+            self.__dict__.pop("base_location", None)
+            self.__dict__.pop("location", None)
 
 
 private_storage = PrivateStorage()

@@ -29,7 +29,7 @@ from volunteers.models import Organisation, Town
 from ..models import Application, BuildingBlock, CostLine, Pauschale, ProgrammeYear
 from ..models.programmes import ZERO
 from ..permissions import can_apply_for, is_applicant
-from .budget import format_euro
+from .budget import cents_message, format_euro, is_cents
 
 if TYPE_CHECKING:
     from backend.accounts.models import User
@@ -97,12 +97,17 @@ def _check_values(data: ApplicationData, programme_year: ProgrammeYear) -> None:
         add("title", _("Bitte geben Sie einen Projekttitel an."))
     if data.starts_on and data.ends_on and data.ends_on < data.starts_on:
         add("ends_on", _("Das Projektende liegt vor dem Beginn."))
-    if data.own_contribution < 0:
+    amounts_ok = True
+    for name in ("own_contribution", "requested_amount"):
+        if not is_cents(getattr(data, name)):
+            add(name, cents_message())
+            amounts_ok = False
+    if amounts_ok and data.own_contribution < 0:
         add("own_contribution", _("Der Eigenanteil kann nicht negativ sein."))
-    if data.requested_amount < 0:
+    if amounts_ok and data.requested_amount < 0:
         add("requested_amount", _("Der beantragte Betrag kann nicht negativ sein."))
     cap = programme_year.cap_per_application
-    if cap is not None and data.requested_amount > cap:
+    if amounts_ok and cap is not None and data.requested_amount > cap:
         add(
             "requested_amount",
             _("Je Antrag können höchstens %(cap)s beantragt werden.") % {"cap": format_euro(cap)},
@@ -113,8 +118,10 @@ def _check_values(data: ApplicationData, programme_year: ProgrammeYear) -> None:
             add(name, _("Unbekannte Kostenkategorie."))
         if not line.description.strip():
             add(name, _("Bitte beschreiben Sie jede Kostenposition."))
-        if line.amount is None or line.amount <= 0:
+        if line.amount is None or not line.amount.is_finite() or line.amount <= 0:
             add(name, _("Jeder Betrag im Kostenplan muss größer als 0 sein."))
+        elif not is_cents(line.amount):
+            add(name, cents_message())
         if line.pauschale is not None:
             _check_pauschale(line, data, programme_year, name, add)
     if errors:
@@ -123,6 +130,7 @@ def _check_values(data: ApplicationData, programme_year: ProgrammeYear) -> None:
 
 
 def _check_pauschale(line, data, programme_year, name, add) -> None:
+    """`line` is a CostLineData or a CostLine, `data` an ApplicationData or an Application."""
     pauschale = line.pauschale
     if pauschale.programme_year_id != programme_year.pk or (
         pauschale.block_id and pauschale.block_id != data.block.pk
@@ -273,7 +281,7 @@ def submit_problems(application: Application, *, today: date) -> dict[str, list[
                 name,
                 _("Der Projektzeitraum muss im Förderjahr %(year)s liegen.") % {"year": year.year},
             )
-    lines = list(application.cost_lines.all())
+    lines = list(application.cost_lines.select_related("pauschale"))
     total = sum((line.amount for line in lines), ZERO)
     if not lines:
         add(
@@ -302,19 +310,28 @@ def submit_problems(application: Application, *, today: date) -> dict[str, list[
             _("Je Antrag können höchstens %(cap)s beantragt werden.")
             % {"cap": format_euro(year.cap_per_application)},
         )
-    available = min(year.available, application.block.available)
-    if application.requested_amount > available:
+    # Name the pot that is short: the block's, or the year's (its pot can be cut below the
+    # sum of the blocks' pots).
+    if application.requested_amount > application.block.available:
         add(
             "requested_amount",
             _("Im Baustein %(block)s sind nur noch %(left)s frei.")
-            % {"block": application.block.code, "left": format_euro(max(available, ZERO))},
+            % {
+                "block": application.block.code,
+                "left": format_euro(max(application.block.available, ZERO)),
+            },
         )
-    for line in lines:
-        if line.pauschale_id is None:
-            continue
-        units = line.units or 0
-        if units > line.pauschale.max_units or line.amount != line.pauschale.amount * units:
-            add("cost_lines", _("Eine Pauschale ist nicht richtig angesetzt."))
+    elif application.requested_amount > year.available:
+        add(
+            "requested_amount",
+            _("Im Fördertopf %(year)s sind nur noch %(left)s frei.")
+            % {"year": year.year, "left": format_euro(max(year.available, ZERO))},
+        )
+    # The Pauschale may have changed since the draft was saved: the same check as on saving,
+    # at the line it concerns.
+    for index, line in enumerate(lines):
+        if line.pauschale_id is not None:
+            _check_pauschale(line, application, year, f"cost_lines.{index}", add)
     return problems
 
 

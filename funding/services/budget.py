@@ -18,6 +18,18 @@ from backend.errors import CapacityExceeded
 
 from ..models import Application, BuildingBlock, ProgrammeYear
 
+CENT = Decimal("0.01")
+
+
+def is_cents(amount: Decimal) -> bool:
+    """A finite amount with at most two decimal places: what the database stores as given
+    (a third decimal would be rounded away on saving, 0.004 € to a refused 0.00 €)."""
+    return amount.is_finite() and amount == amount.quantize(CENT)
+
+
+def cents_message() -> str:
+    return _("Beträge werden in Euro und Cent angegeben (höchstens zwei Nachkommastellen).")
+
 
 def format_euro(amount: Decimal) -> str:
     """1234.5 -> '1.234,50 €' (German notation, used in messages and letters)."""
@@ -32,10 +44,16 @@ def pots_lock(application: Application) -> tuple[ProgrammeYear, BuildingBlock]:
     return year, block
 
 
-def budget_commit(application: Application, amount: Decimal) -> None:
-    """Bind `amount` in the year's and the block's pot. Raises CapacityExceeded when either pot
-    has less left. Caller holds the application row lock and is in a transaction."""
-    year, block = pots_lock(application)
+def budget_check(application: Application, amount: Decimal) -> None:
+    """Raise CapacityExceeded when `amount` is more than the year's or the block's pot has
+    left, as read now without a lock: a cheap early refusal before slow work. Only
+    budget_commit's check under the lock decides."""
+    year = ProgrammeYear.objects.get(pk=application.programme_year_id)
+    block = BuildingBlock.objects.get(pk=application.block_id)
+    _check_capacity(year, block, amount)
+
+
+def _check_capacity(year: ProgrammeYear, block: BuildingBlock, amount: Decimal) -> None:
     pots = (
         (year, _("Im Fördertopf %(year)s sind nur noch %(left)s frei.")),
         (block, _("Im Baustein %(block)s sind nur noch %(left)s frei.")),
@@ -47,6 +65,13 @@ def budget_commit(application: Application, amount: Decimal) -> None:
                 % {"year": year.year, "block": block.code, "left": format_euro(pot.available)},
                 field="decision_amount",
             )
+
+
+def budget_commit(application: Application, amount: Decimal) -> None:
+    """Bind `amount` in the year's and the block's pot. Raises CapacityExceeded when either pot
+    has less left. Caller holds the application row lock and is in a transaction."""
+    year, block = pots_lock(application)
+    _check_capacity(year, block, amount)
     ProgrammeYear.objects.filter(pk=year.pk).update(committed=F("committed") + amount)
     BuildingBlock.objects.filter(pk=block.pk).update(committed=F("committed") + amount)
 

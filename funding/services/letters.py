@@ -1,8 +1,9 @@
 """Decision letters: the approval (Zuwendung / Weiterleitungsvertrag) or the rejection, as PDF.
 
-Rendered once when the decision is signed (in the signing transaction), stored with its hash,
-re-rendered only when the stored PDF is missing. Letters are official documents of the district
-and always in German. The template gets plain, escaped values only (backend/documents.py).
+Rendered once when the decision is signed (in the signing transaction, before the pots are
+locked: a render takes a while), stored with its hash, re-rendered only when the stored PDF is
+missing. Letters are official documents of the district and always in German. The template
+gets plain, escaped values only (backend/documents.py).
 """
 
 from __future__ import annotations
@@ -68,18 +69,25 @@ def letter_render(application: Application) -> bytes:
         return render_pdf("pdf/funding_letter.html", letter_context(application))
 
 
-def letter_create(*, application: Application) -> DecisionLetter:
-    """Render and store the letter of a signed decision (idempotent)."""
-    kind = (
-        DecisionLetter.Kind.APPROVAL
-        if application.status != Application.Status.REJECTED
-        else DecisionLetter.Kind.REJECTION
+def letter_kind(application: Application) -> str:
+    return (
+        DecisionLetter.Kind.REJECTION
+        if application.decision == Application.Decision.REJECT
+        else DecisionLetter.Kind.APPROVAL
     )
-    pdf = letter_render(application)
-    letter, _created = DecisionLetter.objects.get_or_create(
-        application=application, defaults={"kind": kind, "pdf": pdf, "sha256": sha256_hex(pdf)}
+
+
+def letter_create(*, application: Application, pdf: bytes | None = None) -> DecisionLetter:
+    """Store the letter of a signed decision: `pdf` when the caller rendered it already, else
+    rendered here. Idempotent: an existing letter is returned as it is, nothing is rendered."""
+    existing = DecisionLetter.objects.filter(application=application).first()
+    if existing is not None:
+        return existing
+    if pdf is None:
+        pdf = letter_render(application)
+    return DecisionLetter.objects.create(
+        application=application, kind=letter_kind(application), pdf=pdf, sha256=sha256_hex(pdf)
     )
-    return letter
 
 
 def letter_pdf(*, letter: DecisionLetter) -> bytes:
@@ -87,7 +95,8 @@ def letter_pdf(*, letter: DecisionLetter) -> bytes:
     if letter.pdf:
         return bytes(letter.pdf)
     pdf = letter_render(letter.application)
-    DecisionLetter.objects.filter(pk=letter.pk).update(pdf=pdf, sha256=sha256_hex(pdf))
+    letter.pdf, letter.sha256 = pdf, sha256_hex(pdf)
+    DecisionLetter.objects.filter(pk=letter.pk).update(pdf=pdf, sha256=letter.sha256)
     return pdf
 
 

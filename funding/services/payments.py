@@ -13,7 +13,7 @@ from django.db.models import F, Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from backend.errors import CapacityExceeded, ConflictError, ValidationFailed
+from backend.errors import CapacityExceeded, ConflictError, InvalidTransition, ValidationFailed
 from backend.status import transition
 from notifications.services import notify
 
@@ -21,7 +21,7 @@ from ..models import Application, Payment
 from ..models.programmes import ZERO
 from ..permissions import is_applicant, is_funding_staff
 from .applications import _coordinators, _mail_context
-from .budget import budget_pay, format_euro
+from .budget import budget_pay, cents_message, format_euro, is_cents
 
 if TYPE_CHECKING:
     from backend.accounts.models import User
@@ -46,8 +46,10 @@ def payment_request(
         raise PermissionDenied
     if locked.status != Application.Status.APPROVED:
         raise ConflictError(_("Mittel können nur für bewilligte Anträge abgerufen werden."))
-    if amount is None or amount <= 0:
+    if amount is None or not amount.is_finite() or amount <= 0:
         raise ValidationFailed(_("Bitte geben Sie einen Betrag über 0 € an."), field="amount")
+    if not is_cents(amount):
+        raise ValidationFailed(cents_message(), field="amount")
     left = locked.approved_amount - locked.paid_amount - payments_open_total(locked)
     if amount > left:
         raise CapacityExceeded(
@@ -67,6 +69,10 @@ def payment_mark_paid(*, payment: Payment, actor: User) -> Payment:
         raise PermissionDenied
     application = Application.objects.select_for_update().get(pk=payment.application_id)
     locked = Payment.objects.select_for_update().get(pk=payment.pk)
+    if locked.status != Payment.Status.REQUESTED:
+        # Paid or cancelled already (a double click, two staff at once): say so, rather than
+        # that the approval is used up by this very payment.
+        raise InvalidTransition()
     if locked.amount > application.approved_amount - application.paid_amount:
         raise CapacityExceeded(_("Mehr als bewilligt kann nicht ausgezahlt werden."))
     now = timezone.now()

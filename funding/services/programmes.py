@@ -68,6 +68,15 @@ def programme_year_create(
         raise ValidationFailed(
             _("Das Ende der Antragsfrist liegt vor ihrem Beginn."), field="call_closes_on"
         )
+    if pot < 0 or any(value < 0 for value in block_pots.values()):
+        raise ValidationFailed(_("Ein Fördertopf kann nicht negativ sein."), field="pot")
+    definitions = blocks or KOMM_AN_II_BLOCKS
+    unknown = sorted(set(block_pots) - set(definitions))
+    if unknown:
+        raise ValidationFailed(
+            _("Unbekannter Baustein: %(codes)s.") % {"codes": ", ".join(unknown)},
+            field="block_pots",
+        )
     if sum(block_pots.values(), Decimal(0)) > pot:
         raise ValidationFailed(
             _("Die Töpfe der Bausteine sind zusammen größer als der Jahrestopf."),
@@ -83,7 +92,6 @@ def programme_year_create(
         cap_per_application=cap_per_application,
         proof_of_use_weeks=proof_of_use_weeks,
     )
-    definitions = blocks or KOMM_AN_II_BLOCKS
     BuildingBlock.objects.bulk_create(
         BuildingBlock(
             programme_year=programme_year,

@@ -18,12 +18,13 @@ from django.utils.translation import gettext as _
 from backend.errors import ConflictError, ValidationFailed
 from backend.status import transition
 from notifications.services import dedupe_keys_taken, notify
+from volunteers.models import Membership
 
 from ..models import Application, CostLine, Payment
 from ..models.programmes import ZERO
 from ..permissions import is_applicant, is_funding_staff
 from .applications import _coordinators, _mail_context
-from .budget import budget_return, format_euro
+from .budget import budget_return, cents_message, format_euro, is_cents
 
 if TYPE_CHECKING:
     from backend.accounts.models import User
@@ -60,10 +61,13 @@ def proof_submit(
             _("Bitte geben Sie für jede Position des Kostenplans die tatsächlichen Ausgaben an.")
         )
     for value in actual_amounts.values():
-        if value is None or value < 0:
+        if value is None or not value.is_finite() or value < 0:
             errors.setdefault("actual_amounts", []).append(
                 _("Tatsächliche Ausgaben können nicht negativ sein.")
             )
+            break
+        if not is_cents(value):
+            errors.setdefault("actual_amounts", []).append(cents_message())
             break
     if errors:
         raise ValidationFailed(next(iter(errors.values()))[0], errors=errors)
@@ -87,6 +91,10 @@ def proof_return(*, application: Application, message: str, actor: User) -> None
     if not message.strip():
         raise ValidationFailed(_("Bitte schreiben Sie, was fehlt."), field="message")
     locked = Application.objects.select_for_update().get(pk=application.pk)
+    if locked.status != Application.Status.PROOF_SUBMITTED:
+        # APPROVED is also the target of signing: without this check a proposal would be
+        # "approved" without a lead's signature and without binding money.
+        raise ConflictError(_("Es liegt kein Verwendungsnachweis zur Prüfung vor."))
     transition(locked, to=Application.Status.APPROVED, actor=actor, note=message.strip()[:2000])
     stamp = timezone.now().strftime("%Y%m%d%H%M%S%f")
     for coordinator in _coordinators(locked):
@@ -111,8 +119,10 @@ def application_close(
     locked = Application.objects.select_for_update().get(pk=application.pk)
     if locked.status != Application.Status.PROOF_SUBMITTED:
         raise ConflictError(_("Abschließen geht erst nach dem Verwendungsnachweis."))
-    if repayment is None or repayment < 0:
+    if repayment is None or not repayment.is_finite() or repayment < 0:
         raise ValidationFailed(_("Die Rückforderung kann nicht negativ sein."), field="repayment")
+    if not is_cents(repayment):
+        raise ValidationFailed(cents_message(), field="repayment")
     if repayment > locked.paid_amount:
         raise ValidationFailed(
             _("Zurückgefordert werden kann höchstens, was ausgezahlt wurde (%(paid)s).")
@@ -164,43 +174,57 @@ def _reminder_key(application: Application, today: date) -> str | None:
 
 
 def proof_reminders_send(*, today: date | None = None) -> int:
-    """Queue the proof-of-use reminders that are due (idempotent: one row per dedupe key).
-    Returns how many new reminders were queued."""
+    """Queue the proof-of-use reminders that are due (idempotent: one row per dedupe key, per
+    case, window and coordinator; a coordinator who joined since the last sweep gets the
+    reminder of the current window). Returns how many new reminders were queued."""
     today = today or timezone.localdate()
     cases = list(
         Application.objects.filter(
             status=Application.Status.APPROVED,
             proof_due_on__isnull=False,
             proof_due_on__lte=today + timedelta(days=28),
-        ).select_related("organisation")
-    )
-    wanted = {}
-    for application in cases:
-        key = _reminder_key(application, today)
-        if key:
-            wanted[key] = application
-    taken = {
-        key.rsplit(":", 1)[0]
-        for key in dedupe_keys_taken(
-            f"{key}:{user.pk}" for key, app in wanted.items() for user in _coordinators(app)
         )
-    }
+        .select_related("organisation")
+        .order_by("proof_due_on", "pk")
+    )
+    wanted = [
+        (key, application)
+        for application in cases
+        if (key := _reminder_key(application, today)) is not None
+    ]
+    recipients = _coordinators_by_organisation({app.organisation_id for _key, app in wanted})
+    due = [
+        (f"{key}:{user.pk}", application, user)
+        for key, application in wanted
+        for user in recipients.get(application.organisation_id, [])
+    ]
+    taken = dedupe_keys_taken(dedupe_key for dedupe_key, _app, _user in due)
     queued = 0
-    for key, application in wanted.items():
-        if key in taken:
+    for dedupe_key, application, coordinator in due:
+        if dedupe_key in taken:
             continue
-        overdue = application.proof_due_on < today
-        with transaction.atomic():
-            for coordinator in _coordinators(application):
-                notify(
-                    kind="funding.proof_reminder",
-                    recipient=coordinator,
-                    dedupe_key=f"{key}:{coordinator.pk}",
-                    context={
-                        **_mail_context(application),
-                        "proof_due_on": application.proof_due_on.strftime("%d.%m.%Y"),
-                        "overdue": overdue,
-                    },
-                )
-                queued += 1
+        notify(
+            kind="funding.proof_reminder",
+            recipient=coordinator,
+            dedupe_key=dedupe_key,
+            context={
+                **_mail_context(application),
+                "proof_due_on": application.proof_due_on.strftime("%d.%m.%Y"),
+                "overdue": application.proof_due_on < today,
+            },
+        )
+        queued += 1
     return queued
+
+
+def _coordinators_by_organisation(organisation_ids: set[int]) -> dict[int, list[User]]:
+    """The active coordinators of each organisation, in one query."""
+    found: dict[int, list[User]] = {}
+    memberships = (
+        Membership.objects.filter(organisation_id__in=organisation_ids, user__is_active=True)
+        .select_related("user")
+        .order_by("user_id")
+    )
+    for membership in memberships:
+        found.setdefault(membership.organisation_id, []).append(membership.user)
+    return found

@@ -25,9 +25,9 @@ from notifications.services import notify
 
 from ..models import Application, InternalNote
 from ..permissions import is_funding_staff
+from . import letters
 from .applications import _coordinators, _mail_context
-from .budget import budget_commit, format_euro
-from .letters import letter_create
+from .budget import budget_check, budget_commit, cents_message, format_euro, is_cents
 
 if TYPE_CHECKING:
     from backend.accounts.models import User
@@ -129,10 +129,12 @@ def decision_propose(
     _require_staff(actor)
     locked = _lock(application)
     if decision == Application.Decision.APPROVE:
-        if amount is None or amount <= 0:
+        if amount is None or not amount.is_finite() or amount <= 0:
             raise ValidationFailed(
                 _("Bitte geben Sie den Bewilligungsbetrag an."), field="decision_amount"
             )
+        if not is_cents(amount):
+            raise ValidationFailed(cents_message(), field="decision_amount")
         if amount > locked.requested_amount:
             raise ValidationFailed(
                 _("Es kann höchstens der beantragte Betrag (%(amount)s) bewilligt werden.")
@@ -184,6 +186,10 @@ def decision_send_back(*, application: Application, note: str, actor: User) -> N
     """A lead (or the proposer) sends a proposal back to review instead of signing it."""
     _require_staff(actor)
     locked = _lock(application)
+    if locked.status != Application.Status.PROPOSED:
+        # SUBMITTED is also reachable from a draft: without this check "sending back" would
+        # submit a draft (or a case sent back for changes) past every submission rule.
+        raise ConflictError(_("Es liegt kein Entscheidungsvorschlag vor."))
     transition(
         locked,
         to=Application.Status.SUBMITTED,
@@ -218,7 +224,8 @@ def decision_sign(*, application: Application, actor: User) -> None:
             )
         )
     now = timezone.now()
-    if locked.decision == Application.Decision.APPROVE:
+    approve = locked.decision == Application.Decision.APPROVE
+    if approve:
         if locked.programme_year.subject_to_confirmation:
             raise ConflictError(
                 _(
@@ -228,16 +235,28 @@ def decision_sign(*, application: Application, actor: User) -> None:
                 % {"year": locked.programme_year.year}
             )
         amount = locked.decision_amount
+        budget_check(locked, amount)  # refuse early, before the slow rendering
+        fields = {
+            "signed_by": actor,
+            "signed_at": now,
+            "approved_amount": amount,
+            "proof_due_on": locked.programme_year.proof_due_on(locked.ends_on),
+        }
+    else:
+        fields = {"signed_by": actor, "signed_at": now}
+    # The letter is rendered while only this case is locked: a render takes seconds, and the
+    # pot rows locked below are shared by every signing, payment and new draft of the year.
+    for name, value in fields.items():
+        setattr(locked, name, value)
+    pdf = letters.letter_render(locked)
+    if approve:
         budget_commit(locked, amount)
         transition(
             locked,
             to=Application.Status.APPROVED,
             actor=actor,
             note=_("Bewilligung über %(amount)s gezeichnet") % {"amount": format_euro(amount)},
-            signed_by=actor,
-            signed_at=now,
-            approved_amount=amount,
-            proof_due_on=locked.programme_year.proof_due_on(locked.ends_on),
+            **fields,
         )
         kind = "funding.application_approved"
     else:
@@ -246,12 +265,11 @@ def decision_sign(*, application: Application, actor: User) -> None:
             to=Application.Status.REJECTED,
             actor=actor,
             note=_("Ablehnung gezeichnet"),
-            signed_by=actor,
-            signed_at=now,
+            **fields,
         )
         kind = "funding.application_rejected"
     _sync(application, locked)
-    letter_create(application=locked)
+    letters.letter_create(application=locked, pdf=pdf)
     for coordinator in _coordinators(locked):
         notify(
             kind=kind,

@@ -28,13 +28,23 @@ def next_year() -> int:
     return timezone.localdate().year + 1
 
 
+def komm_an_programme() -> Programme:
+    """The programme seeded by migration 0002 (made again when a transactional test flushed
+    the database before)."""
+    programme, _created = Programme.objects.get_or_create(
+        code="KA2",
+        defaults={"name": "KOMM-AN NRW – Programmteil II", "short_name": "KOMM-AN II"},
+    )
+    return programme
+
+
 class ProgrammeYearFactory(factory.django.DjangoModelFactory):
     class Meta:
         model = ProgrammeYear
         django_get_or_create = ["programme", "year"]
         skip_postgeneration_save = True
 
-    programme = factory.LazyFunction(lambda: Programme.objects.get(code="KA2"))
+    programme = factory.LazyFunction(lambda: komm_an_programme())
     year = factory.LazyFunction(next_year)
     pot = Decimal("100000.00")
     call_opens_on = factory.LazyFunction(lambda: timezone.localdate() - dt.timedelta(days=30))
