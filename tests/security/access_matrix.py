@@ -524,6 +524,7 @@ from . import (  # noqa: E402
     rows_api,
     rows_api_more,
     rows_documents,
+    rows_funding,
     rows_organisations,
     rows_profile,
     rows_staff,
@@ -538,4 +539,5 @@ ROWS += (
     + rows_api.ROWS
     + rows_api_more.ROWS
     + rows_trainings.ROWS
+    + rows_funding.ROWS
 )

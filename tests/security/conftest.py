@@ -86,6 +86,7 @@ def world(db) -> World:
     )
     extra = _volunteering(users, town=town, telgte=telgte, org_x=org_x, org_y=org_y)
     extra.update(_trainings(users))
+    extra.update(_funding(users, town=town, org_x=org_x))
     return World(
         extra=extra,
         users=users,
@@ -203,4 +204,95 @@ def _trainings(users) -> dict[str, Any]:
         "registration_b": registration_b,
         "certificate_b": certificate_b,
         "certificate_job": CertificateJob.objects.create(training=training, total=1),
+    }
+
+
+# A stand-in for a decision letter: rendering real ones (about a second each) for every row's
+# world would slow the matrix down; tests/funding_api checks the real letter.
+FUNDING_LETTER_PDF = b"%PDF-1.4\n% stand-in letter\n%%EOF\n"
+
+
+def _funding(users, *, town, org_x) -> dict[str, Any]:
+    """Funding cases of organisation X (coordinator X), one per stage a row needs, built
+    through the services: next year's open call with a complete draft (with an annex), a
+    submitted case (with an annex), a case whose approval KI staff proposed; last year's
+    call with an approved case (letter, a requested payment; its project has ended, so its
+    proof of use can be submitted) and one whose proof of use was submitted."""
+    import datetime as dt
+    from unittest import mock
+
+    from django.core.files.uploadedfile import SimpleUploadedFile
+    from django.utils import timezone
+
+    from funding.services import payments, proof, review
+    from funding.services.applications import application_submit
+    from funding.services.attachments import attachment_add
+    from tests.funding.factories import ApplicationFactory, ProgrammeYearFactory
+
+    coordinator = users["coordinator_x"]
+
+    def annex(application):
+        return attachment_add(
+            application=application,
+            file=SimpleUploadedFile("Anlage.pdf", FUNDING_LETTER_PDF),
+            filename="Anlage.pdf",
+            purpose="application",
+            actor=coordinator,
+        )
+
+    def case(year, **fields):
+        return ApplicationFactory(organisation=org_x, programme_year=year, town=town, **fields)
+
+    programme_year = ProgrammeYearFactory()
+    draft = case(programme_year, title="Sprachcafé (Entwurf)")
+    submitted = case(programme_year, title="Nähcafé (eingereicht)")
+    submitted_annex = annex(submitted)
+    application_submit(application=submitted, actor=coordinator)
+    proposed = case(programme_year, title="Fahrradwerkstatt (vorgeschlagen)")
+    application_submit(application=proposed, actor=coordinator)
+    review.decision_propose(
+        application=proposed,
+        decision="approve",
+        amount=proposed.requested_amount,
+        actor=users["ki_staff"],
+    )
+
+    past = timezone.localdate().year - 1
+    past_year = ProgrammeYearFactory(
+        year=past, call_opens_on=dt.date(past, 1, 1), call_closes_on=dt.date(past, 3, 31)
+    )
+    period = {"starts_on": dt.date(past, 2, 1), "ends_on": dt.date(past, 10, 31)}
+    approved = case(past_year, title="Begegnungsfest (bewilligt)", **period)
+    in_proof = case(past_year, title="Hausaufgabenhilfe (Nachweis)", **period)
+    with mock.patch("funding.services.letters.letter_render", return_value=FUNDING_LETTER_PDF):
+        for application in (approved, in_proof):
+            application_submit(
+                application=application, actor=coordinator, today=dt.date(past, 1, 15)
+            )
+            review.decision_propose(
+                application=application,
+                decision="approve",
+                amount=application.requested_amount,
+                actor=users["ki_staff"],
+            )
+            review.decision_sign(application=application, actor=users["ki_lead"])
+    payment = payments.payment_request(
+        application=approved, amount=approved.requested_amount / 3, actor=coordinator
+    )
+    proof.proof_submit(
+        application=in_proof,
+        report="Zwölf Nachmittage mit je zehn Kindern.",
+        actual_amounts={line.pk: line.amount for line in in_proof.cost_lines.all()},
+        actor=coordinator,
+    )
+    return {
+        "programme_year": programme_year,
+        "funding_draft": draft,
+        "funding_annex": annex(draft),
+        "funding_submitted": submitted,
+        "funding_submitted_annex": submitted_annex,
+        "funding_proposed": proposed,
+        "funding_approved": approved,
+        "funding_payment": payment,
+        "funding_in_proof": in_proof,
     }
