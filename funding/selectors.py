@@ -83,11 +83,32 @@ def application_with_plan(application_id: int) -> Application | None:
     )
 
 
-def application_history(application: Application) -> QuerySet[StatusChange]:
-    """The audit trail of a case (actor, time, from, to, note), oldest first."""
-    return StatusChange.objects.filter(
-        content_type=ContentType.objects.get_for_model(Application), object_id=application.pk
-    ).select_related("actor")
+# Steps whose note is the KI's internal deliberation (a proposal not yet signed, a proposal
+# sent back by the lead): the applicant sees that the step happened, not the note.
+INTERNAL_STEPS = frozenset(
+    {
+        (Application.Status.SUBMITTED, Application.Status.PROPOSED),
+        (Application.Status.PROPOSED, Application.Status.SUBMITTED),
+    }
+)
+
+
+def application_history(
+    application: Application, *, for_applicant: bool = False
+) -> list[StatusChange]:
+    """The audit trail of a case (actor, time, from, to, note), oldest first. For the
+    applicant the notes of internal review steps are blanked (in memory, never stored)."""
+    rows = list(
+        StatusChange.objects.filter(
+            content_type=ContentType.objects.get_for_model(Application),
+            object_id=application.pk,
+        ).select_related("actor")
+    )
+    if for_applicant:
+        for row in rows:
+            if (row.from_status, row.to_status) in INTERNAL_STEPS:
+                row.note = ""
+    return rows
 
 
 def open_programme_years(today) -> QuerySet[ProgrammeYear]:

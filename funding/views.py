@@ -64,13 +64,6 @@ from .services.letters import letter_filename, letter_pdf
 GET_POST = ["GET", "HEAD", "POST"]
 Status = Application.Status
 
-# History steps whose note is the KI's internal deliberation (a proposal not yet signed, a
-# proposal sent back by the lead): the applicant sees that the step happened, not the note.
-INTERNAL_STEPS = {
-    (Status.SUBMITTED, Status.PROPOSED),
-    (Status.PROPOSED, Status.SUBMITTED),
-}
-
 
 def _detail_url(application: Application, anchor: str = "") -> str:
     url = reverse("funding:application_detail", args=[application.pk])
@@ -494,9 +487,9 @@ def _history(application: Application) -> list[dict[str, Any]]:
             "to_label": _status_label(step.to_status),
             "from_status": step.from_status,
             "to_status": step.to_status,
-            "note": "" if (step.from_status, step.to_status) in INTERNAL_STEPS else step.note,
+            "note": step.note,
         }
-        for step in application_history(application)
+        for step in application_history(application, for_applicant=True)
     ]
 
 

@@ -266,14 +266,6 @@ def _case(request, application_id: int, *, status_code: int = status.HTTP_200_OK
     return Response(ApplicationDetailSerializer(application, context=context).data, status_code)
 
 
-def _is_review_step(row) -> bool:
-    """A proposal, or a proposal sent back: internal until a lead signs."""
-    proposed = Application.Status.PROPOSED
-    return row.to_status == proposed or (
-        row.from_status == proposed and row.to_status == Application.Status.SUBMITTED
-    )
-
-
 # --- Programme years ------------------------------------------------------------------------
 
 
@@ -668,11 +660,7 @@ class ApplicationViewSet(ApplicationReviewMixin, viewsets.GenericViewSet):
         """Every status change of the case (who, when, from, to, note), oldest first. Notes of
         proposals are for KI staff until a lead signs."""
         application = self._view(pk)
-        rows = list(application_history(application))
-        if not is_funding_staff(request.user):
-            for row in rows:
-                if _is_review_step(row):
-                    row.note = ""
+        rows = application_history(application, for_applicant=not is_funding_staff(request.user))
         return Response(HistorySerializer(rows, many=True).data)
 
     @extend_schema(responses=PaymentSerializer(many=True))
