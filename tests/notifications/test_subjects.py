@@ -1,7 +1,7 @@
 """Subjects are plain text: an ampersand or a quote in a name must reach the inbox as typed,
 not as an HTML entity."""
 
-import glob
+import pathlib
 
 import pytest
 from django.conf import settings
@@ -28,7 +28,7 @@ def test_an_ampersand_in_an_organisation_name_is_not_escaped_in_the_subject():
 
 
 def test_every_subject_template_turns_autoescaping_off():
-    subjects = glob.glob(str(settings.BASE_DIR / "templates/email/**/subject.txt"), recursive=True)
+    subjects = list(pathlib.Path(settings.BASE_DIR, "templates/email").rglob("subject.txt"))
     assert subjects
-    escaped = [path for path in subjects if "{% autoescape off %}" not in open(path).read()]
+    escaped = [path for path in subjects if "{% autoescape off %}" not in path.read_text()]
     assert escaped == []
