@@ -1,3 +1,5 @@
+from functools import cache
+
 from django.conf import settings
 
 from backend.accounts.roles import roles_of
@@ -14,4 +16,14 @@ def platform(request):
         "KI_CONTACT_EMAIL": settings.KI_CONTACT_EMAIL,
         "MAILBOX_ENABLED": settings.MAILBOX_ENABLED,
         "user_roles": roles_of(user) if user is not None else [],
+        # Counted only when a page shows it (the header, for logged-in people).
+        "unread_notifications": cache(lambda: _unread_count(user)),
     }
+
+
+def _unread_count(user) -> int:
+    from notifications.models import Notification
+
+    if user is None or not user.is_authenticated:
+        return 0
+    return Notification.objects.filter(recipient=user, in_app=True, read_at__isnull=True).count()

@@ -22,7 +22,7 @@ urlpatterns = [
     path("konto/", include("allauth.urls")),
     path("", include("volunteers.urls")),
     path("", include("funding.urls")),
-    path("verwaltung/benachrichtigungen/", include("notifications.urls")),
+    path("", include("notifications.urls")),
     path("api/", include("backend.api.urls")),
     path("admin/", admin.site.urls),
     path("postfach/", views.mailbox, name="mailbox"),

@@ -113,7 +113,15 @@ def seed_funding(*, users: dict, organisations: dict[str, Organisation]) -> None
     ahlen = organisations["Flüchtlingshilfe Ahlen e. V."]
     telgte = organisations["Begegnungscafé Telgte"]
     towns = {town.name: town for town in Town.objects.all()}
-    komm_an = Programme.objects.get(code="KA2")
+    # Migration 0002 seeds the programme; a flushed test database no longer has it.
+    komm_an, _ = Programme.objects.get_or_create(
+        code="KA2",
+        defaults={
+            "name": "KOMM-AN NRW – Programmteil II",
+            "short_name": "KOMM-AN II",
+            "funding_authority": "Bezirksregierung Arnsberg",
+        },
+    )
 
     old = _year(
         komm_an,

@@ -40,6 +40,15 @@ class Notification(models.Model):
     updated_at = models.DateTimeField(_("geändert"), default=timezone.now)
     claimed_at = models.DateTimeField(_("in Zustellung seit"), null=True, blank=True)
     sent_at = models.DateTimeField(_("gesendet"), null=True, blank=True)
+    # After a temporary error: not before this time (the sweep respects it).
+    next_attempt_at = models.DateTimeField(_("nächster Versuch"), null=True, blank=True)
+    # Shown in the recipient's in-app list (kinds with an in-app text; see catalogue.py).
+    in_app = models.BooleanField(_("in der Plattform angezeigt"), default=False)
+    read_at = models.DateTimeField(_("gelesen"), null=True, blank=True)
+
+    # Status changes made by people (staff resending a failed email); the worker's own
+    # changes are conditional updates in services.py.
+    TRANSITIONS = {"failed": {"pending"}}
 
     class Meta:
         verbose_name = _("Benachrichtigung")
@@ -53,6 +62,12 @@ class Notification(models.Model):
                 condition=models.Q(status__in=["pending", "sending"]),
             ),
             models.Index(fields=["recipient", "-created_at"], name="notification_recipient_idx"),
+            # The unread count in the header of every page.
+            models.Index(
+                fields=["recipient"],
+                name="notification_unread_idx",
+                condition=models.Q(in_app=True, read_at__isnull=True),
+            ),
         ]
         constraints = [
             models.CheckConstraint(
@@ -69,3 +84,27 @@ class Notification(models.Model):
 
     def __str__(self) -> str:
         return f"{self.kind} → {self.to_email} ({self.get_status_display()})"
+
+
+class Preference(models.Model):
+    """A person's choice for one optional kind. No row: the kind's default (catalogue.py)."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("Person"),
+        on_delete=models.CASCADE,
+        related_name="notification_preferences",
+    )
+    kind = models.CharField(_("Art"), max_length=80)
+    enabled = models.BooleanField(_("per E-Mail"))
+    updated_at = models.DateTimeField(_("geändert"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("Benachrichtigungseinstellung")
+        verbose_name_plural = _("Benachrichtigungseinstellungen")
+        constraints = [
+            models.UniqueConstraint(fields=["user", "kind"], name="preference_one_per_kind"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.kind}: {'on' if self.enabled else 'off'}"

@@ -17,6 +17,7 @@ from django.template import TemplateDoesNotExist
 from django.template.loader import render_to_string, select_template
 from django.utils import translation
 
+from . import catalogue
 from .attachments import attachments_for
 from .models import Notification
 
@@ -37,7 +38,19 @@ def _base_context(notification: Notification) -> dict[str, Any]:
         "email": notification.to_email,
         # allauth's fallback templates display the user; loaded fresh, never stored.
         "user": recipient,
+        "unsubscribe_url": _unsubscribe_url(notification),
     }
+
+
+def _unsubscribe_url(notification: Notification) -> str:
+    """Optional kinds to a known person carry a one-click link that switches off exactly
+    this kind (no login; signed)."""
+    from .services import unsubscribe_url
+
+    entry = catalogue.BY_CODE.get(notification.kind)
+    if notification.recipient_id is None or entry is None or not entry.optional:
+        return ""
+    return unsubscribe_url(user_id=notification.recipient_id, kind=notification.kind)
 
 
 def _templates(kind: str) -> tuple[list[str], list[str], list[str]]:
@@ -65,16 +78,21 @@ def render_notification(notification: Notification) -> EmailMultiAlternatives:
         raise TemplateDoesNotExist(subject_names[0])
     domain = urlsplit(settings.SITE_URL).hostname or "localhost"
     digest = hashlib.sha256(notification.dedupe_key.encode()).hexdigest()[:24]
+    headers = {
+        # Stable per purpose: a receiving system can recognise a duplicate.
+        "Message-ID": f"<n{notification.pk}.{digest}@{domain}>",
+        "Auto-Submitted": "auto-generated",
+    }
+    if context["unsubscribe_url"]:
+        # RFC 8058: the mail program offers "unsubscribe" and POSTs to the link itself.
+        headers["List-Unsubscribe"] = f"<{context['unsubscribe_url']}>"
+        headers["List-Unsubscribe-Post"] = "List-Unsubscribe=One-Click"
     message = EmailMultiAlternatives(
         subject=subject,
         body=text_body,
         from_email=settings.DEFAULT_FROM_EMAIL,
         to=[notification.to_email],
-        headers={
-            # Stable per purpose: a receiving system can recognise a duplicate.
-            "Message-ID": f"<n{notification.pk}.{digest}@{domain}>",
-            "Auto-Submitted": "auto-generated",
-        },
+        headers=headers,
     )
     message.attach_alternative(html_body, "text/html")
     for attachment in attachments:

@@ -1,35 +1,48 @@
 """Writing to and delivering from the outbox.
 
 notify() writes a row inside the caller's transaction and enqueues delivery after commit.
-deliver() claims a row by a conditional UPDATE, sends it and marks it sent, so a task that runs
-twice sends once. sweep() re-enqueues rows that are still pending after a few minutes (broker
-down at commit time, lost task, worker killed), so nothing is lost.
+deliver_many() claims each row by a conditional UPDATE, sends it and marks it sent, so a task
+that runs twice sends once. sweep() re-enqueues rows that are still pending after a few minutes
+(broker down at commit time, lost task, worker killed), so nothing is lost.
+
+The one case the platform cannot rule out: a worker killed after the mail server accepted a
+message and before the database recorded it (well under a millisecond) sends that message again
+once its claim goes stale. Exactly-once over SMTP does not exist; the Message-ID is stable per
+notification, so mail programs show the copy once.
 """
 
 from __future__ import annotations
 
 import logging
+import random
 import smtplib
+import threading
+import time
 from collections.abc import Iterable
 from datetime import timedelta
 from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
+from django.core import signing
+from django.core.cache import cache
+from django.core.mail import get_connection
 from django.db import transaction
 from django.db.models import F, Q
+from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
-from .models import Notification
+from backend.errors import DomainError
+from backend.status import transition
+
+from . import catalogue
+from .models import Notification, Preference
 from .rendering import render_notification
 
 if TYPE_CHECKING:
     from backend.accounts.models import User
 
 logger = logging.getLogger(__name__)
-
-
-class TransientDeliveryError(Exception):
-    """Delivery failed for a reason that may go away (connection refused, SMTP 4xx)."""
 
 
 def notify(
@@ -45,10 +58,12 @@ def notify(
     """Put an email into the outbox; delivery is enqueued when the caller's transaction commits.
 
     At most one row exists per dedupe_key: calling again with the same key returns the first
-    row and enqueues nothing. Rolled-back transactions leave no row and send nothing.
+    row and enqueues nothing. Rolled-back transactions leave no row and send nothing. The kind
+    must be in the catalogue (catalogue.py).
     """
     if recipient is None and not to_email:
         raise ValueError("notify() needs a recipient or an email address.")
+    entry = catalogue.get(kind)  # KeyError: a kind nobody catalogued
     address = to_email or recipient.email
     lang = language or (recipient.language if recipient is not None else None) or "de"
     with transaction.atomic():
@@ -60,12 +75,31 @@ def notify(
                 "kind": kind,
                 "language": lang,
                 "context": context or {},
-                "required_consent": required_consent,
+                "required_consent": required_consent or entry.consent,
+                "in_app": bool(entry.in_app) and recipient is not None,
             },
         )
     if created:
-        transaction.on_commit(lambda: enqueue(notification.pk))
+        _to_enqueue().append(notification.pk)
+        transaction.on_commit(_flush)
     return notification
+
+
+_local = threading.local()
+
+
+def _to_enqueue() -> list[int]:
+    if not hasattr(_local, "ids"):
+        _local.ids = []
+    return _local.ids
+
+
+def _flush() -> None:
+    """After a commit: hand every id written in this thread since the last flush to the
+    broker, in batches (a sweep that queues 5,000 reminders publishes 100 tasks, not 5,000).
+    An id of a row whose savepoint rolled back is harmless: its delivery finds nothing."""
+    ids, _local.ids = _to_enqueue(), []
+    enqueue_many(ids)
 
 
 def dedupe_keys_taken(keys: Iterable[str]) -> set[str]:
@@ -76,21 +110,34 @@ def dedupe_keys_taken(keys: Iterable[str]) -> set[str]:
     )
 
 
-def enqueue(notification_id: int) -> bool:
-    """Hand a delivery to the broker. A broker outage is logged, not raised: the row stays
-    pending and the sweep enqueues it again later."""
-    from .tasks import deliver_task
+def enqueue_many(ids: list[int]) -> int:
+    """Publish deliveries: one task for a single id, batch tasks otherwise. A broker outage is
+    logged, not raised: the rows stay pending and the sweep enqueues them again later.
+    Returns how many ids were handed over."""
+    from .tasks import deliver_batch_task, deliver_task
 
-    try:
-        deliver_task.delay(notification_id)
-    except Exception:  # any broker/connection failure: the sweep is the safety net
-        logger.warning(
-            "Could not enqueue notification %s; the sweep will retry.",
-            notification_id,
-            exc_info=True,
-        )
-        return False
-    return True
+    size = max(1, settings.NOTIFICATIONS_BATCH_SIZE)
+    handed = 0
+    for start in range(0, len(ids), size):
+        chunk = ids[start : start + size]
+        try:
+            if len(chunk) == 1:
+                deliver_task.delay(chunk[0])
+            else:
+                deliver_batch_task.delay(chunk)
+        except Exception:  # any broker/connection failure: the sweep is the safety net
+            logger.warning(
+                "Could not enqueue %s notification(s); the sweep will retry.",
+                len(ids) - handed,
+                exc_info=True,
+            )
+            return handed
+        handed += len(chunk)
+    return handed
+
+
+def enqueue(notification_id: int) -> bool:
+    return enqueue_many([notification_id]) == 1
 
 
 def _claim(notification_id: int) -> bool:
@@ -113,7 +160,7 @@ def _claim(notification_id: int) -> bool:
     )
 
 
-def _finish(notification_id: int, *, status: str, error: str = "") -> None:
+def _finish(notification_id: int, *, status: str, error: str = "", next_attempt_at=None) -> None:
     now = timezone.now()
     Notification.objects.filter(pk=notification_id, status=Notification.Status.SENDING).update(
         status=status,
@@ -121,6 +168,7 @@ def _finish(notification_id: int, *, status: str, error: str = "") -> None:
         updated_at=now,
         claimed_at=None,
         sent_at=now if status == Notification.Status.SENT else None,
+        next_attempt_at=next_attempt_at,
     )
 
 
@@ -134,30 +182,49 @@ def _is_transient(exc: Exception) -> bool:
     return isinstance(exc, smtplib.SMTPServerDisconnected | OSError)
 
 
-def deliver(*, notification_id: int) -> str:
-    """Send one notification. Returns "sent", "failed" or "skipped" (not ours to send).
+def retry_delay(attempts: int) -> float:
+    """Seconds before the next attempt after `attempts` failed ones: exponential backoff
+    with jitter (between half and all of base * 2^(attempts-1)), capped."""
+    base = settings.NOTIFICATIONS_RETRY_BACKOFF_SECONDS
+    ceiling = min(
+        settings.NOTIFICATIONS_RETRY_BACKOFF_MAX_SECONDS, base * 2 ** max(0, attempts - 1)
+    )
+    return random.uniform(ceiling / 2, ceiling)  # noqa: S311 - jitter, not security
 
-    Raises TransientDeliveryError when a retry may help; the row is then pending again.
-    """
+
+def _stop_reason(notification: Notification) -> str:
+    """Why this email must not go out (any more), or ""."""
+    recipient = notification.recipient
+    if recipient is not None and not recipient.is_active:
+        return "Recipient account is inactive."
+    if notification.required_consent and not _has_consent(notification):
+        return f"Consent '{notification.required_consent}' is not (or no longer) given."
+    entry = catalogue.BY_CODE.get(notification.kind)
+    if (
+        recipient is not None
+        and entry is not None
+        and entry.optional
+        and not entry.consent
+        and not preference_enabled(user=recipient, kind=entry)
+    ):
+        return "The recipient switched this kind of email off."
+    return ""
+
+
+def _deliver_one(notification_id: int, connection) -> str:
+    """Claim, check, render and send one row over the given SMTP connection."""
     if not _claim(notification_id):
         return "skipped"
     notification = Notification.objects.select_related("recipient").get(pk=notification_id)
-    if notification.recipient is not None and not notification.recipient.is_active:
-        _finish(
-            notification_id,
-            status=Notification.Status.CANCELLED,
-            error="Recipient account is inactive.",
-        )
-        return "cancelled"
-    if notification.required_consent and not _has_consent(notification):
-        _finish(
-            notification_id,
-            status=Notification.Status.CANCELLED,
-            error=f"Consent '{notification.required_consent}' is not (or no longer) given.",
-        )
+    reason = _stop_reason(notification)
+    if reason:
+        _finish(notification_id, status=Notification.Status.CANCELLED, error=reason)
         return "cancelled"
     try:
         message = render_notification(notification)
+        message.connection = connection
+        throttle()
+        connection.open()  # once per batch: a no-op while the connection is open
         message.send(fail_silently=False)
     except Exception as exc:
         reason = f"{type(exc).__name__}: {exc}"
@@ -165,11 +232,87 @@ def deliver(*, notification_id: int) -> str:
             logger.error("Notification %s failed permanently: %s", notification_id, reason)
             _finish(notification_id, status=Notification.Status.FAILED, error=reason)
             return "failed"
-        logger.warning("Notification %s will be retried: %s", notification_id, reason)
-        _finish(notification_id, status=Notification.Status.PENDING, error=reason)
-        raise TransientDeliveryError(reason) from exc
+        delay = retry_delay(notification.attempts)
+        logger.warning(
+            "Notification %s will be retried in %.0f s: %s", notification_id, delay, reason
+        )
+        _finish(
+            notification_id,
+            status=Notification.Status.PENDING,
+            error=reason,
+            next_attempt_at=timezone.now() + timedelta(seconds=delay),
+        )
+        _schedule_retry(notification_id, delay)
+        connection.close()  # a broken connection is reopened by the next send
+        return "retry"
     _finish(notification_id, status=Notification.Status.SENT)
     return "sent"
+
+
+def _schedule_retry(notification_id: int, delay: float) -> None:
+    """A retry of a delivery a few seconds to minutes from now (never a reminder: those are
+    found by periodic sweeps). If the broker is down, the sweep sends it once it is due."""
+    from .tasks import deliver_task
+
+    try:
+        deliver_task.apply_async((notification_id,), countdown=delay)
+    except Exception:
+        logger.warning("Could not schedule the retry of %s", notification_id, exc_info=True)
+
+
+def deliver_many(*, notification_ids: Iterable[int]) -> dict[int, str]:
+    """Send these rows over one SMTP connection. Per row: "sent", "failed", "cancelled",
+    "retry" (a temporary error; a retry is scheduled) or "skipped" (not ours to send: sent,
+    failed, or claimed by a live worker). A task that runs twice sends nothing twice."""
+    results: dict[int, str] = {}
+    ids = list(notification_ids)
+    started = time.monotonic()
+    connection = get_connection(fail_silently=False)
+    try:
+        for index, notification_id in enumerate(ids):
+            if index and time.monotonic() - started > settings.NOTIFICATIONS_BATCH_SECONDS:
+                # Stay well inside the task time limit (a slow server, the rate limit):
+                # the rest goes back to the broker as a new batch.
+                enqueue_many(ids[index:])
+                break
+            results[notification_id] = _deliver_one(notification_id, connection)
+    finally:
+        try:
+            connection.close()
+        except Exception:  # closing a dead connection must not hide the results
+            logger.debug("Closing the SMTP connection failed", exc_info=True)
+    return results
+
+
+def deliver(*, notification_id: int) -> str:
+    """Send one notification; see deliver_many."""
+    return deliver_many(notification_ids=[notification_id])[notification_id]
+
+
+def throttle(*, now: float | None = None, sleep=time.sleep) -> None:
+    """Keep the deliveries of all workers together under NOTIFICATIONS_MAX_PER_SECOND
+    (0: no limit), counted per second in the shared cache (Redis in production), so a big
+    batch does not trip the mail provider's limits."""
+    limit = settings.NOTIFICATIONS_MAX_PER_SECOND
+    if not limit:
+        return
+    while True:
+        current = time.time() if now is None else now
+        second = int(current)
+        key = f"notifications:rate:{second}"
+        try:
+            cache.add(key, 0, timeout=5)
+            count = cache.incr(key)
+        except ValueError:  # the key expired between add and incr
+            continue
+        except Exception:  # the cache is down: sending unthrottled beats not sending
+            logger.warning("Rate limit cache unavailable; sending unthrottled", exc_info=True)
+            return
+        if count <= limit:
+            return
+        sleep(second + 1 - current)
+        if now is not None:
+            now = second + 1
 
 
 def _has_consent(notification: Notification) -> bool:
@@ -181,26 +324,126 @@ def _has_consent(notification: Notification) -> bool:
     )
 
 
-def sweep(*, limit: int = 500) -> int:
-    """Re-enqueue rows pending for longer than the sweep delay and rows whose claim went
-    stale. Returns how many were enqueued."""
+def sweep(*, limit: int = 1000) -> int:
+    """Re-enqueue rows pending for longer than the sweep delay (and due, after a temporary
+    error) and rows whose claim went stale. Returns how many were enqueued."""
     now = timezone.now()
     pending_before = now - timedelta(seconds=settings.NOTIFICATIONS_SWEEP_AFTER_SECONDS)
     stale_claim = now - timedelta(seconds=settings.NOTIFICATIONS_CLAIM_TIMEOUT_SECONDS)
     ids = list(
         Notification.objects.filter(
-            Q(status=Notification.Status.PENDING, updated_at__lt=pending_before)
+            Q(
+                Q(next_attempt_at__isnull=True) | Q(next_attempt_at__lte=now),
+                status=Notification.Status.PENDING,
+                updated_at__lt=pending_before,
+            )
             | Q(status=Notification.Status.SENDING, claimed_at__lt=stale_claim)
         )
         .order_by("updated_at")
         .values_list("pk", flat=True)[:limit]
     )
-    enqueued = 0
-    for notification_id in ids:
-        if not enqueue(notification_id):
-            break  # broker still down; try again on the next sweep
-        enqueued += 1
-    return enqueued
+    return enqueue_many(ids)
+
+
+# --- Preferences and unsubscribing -----------------------------------------------------------
+
+
+def preference_enabled(*, user: User, kind: catalogue.Kind | str) -> bool:
+    """Whether this person gets this kind by email (consent-governed kinds: see consent)."""
+    entry = catalogue.get(kind) if isinstance(kind, str) else kind
+    if not entry.optional:
+        return True
+    if entry.consent:
+        from volunteers.selectors import consent_is_active
+
+        return consent_is_active(user=user, kind=entry.consent)
+    choice = (
+        Preference.objects.filter(user=user, kind=entry.code)
+        .values_list("enabled", flat=True)
+        .first()
+    )
+    return entry.default if choice is None else choice
+
+
+@transaction.atomic
+def preference_set(*, user: User, kind: str, enabled: bool) -> None:
+    """Switch an optional kind on or off for this person. For a consent-governed kind this
+    gives or withdraws the consent. What already waits in the outbox follows the new choice
+    (delivery checks it)."""
+    entry = catalogue.get(kind)
+    if not entry.optional:
+        raise DomainError(
+            _("Diese Benachrichtigung ist notwendig und lässt sich nicht abschalten.")
+        )
+    if entry.consent:
+        from volunteers.services.consents import consent_give, consent_withdraw
+
+        (consent_give if enabled else consent_withdraw)(user=user, kind=entry.consent)
+        return
+    Preference.objects.update_or_create(
+        user=user, kind=entry.code, defaults={"enabled": enabled, "updated_at": timezone.now()}
+    )
+
+
+_UNSUBSCRIBE_SALT = "notifications.unsubscribe"
+
+
+def unsubscribe_token(*, user_id: int, kind: str) -> str:
+    """A signed, non-expiring token for one person and one kind (old emails keep working)."""
+    return signing.dumps({"u": user_id, "k": kind}, salt=_UNSUBSCRIBE_SALT)
+
+
+def unsubscribe_url(*, user_id: int, kind: str) -> str:
+    path = reverse(
+        "notifications:unsubscribe", args=[unsubscribe_token(user_id=user_id, kind=kind)]
+    )
+    return settings.SITE_URL + path
+
+
+def unsubscribe_target(token: str) -> tuple[User, catalogue.Kind] | None:
+    """The person and kind of a token, or None when it is forged, broken or out of date."""
+    from backend.accounts.models import User
+
+    try:
+        data = signing.loads(token, salt=_UNSUBSCRIBE_SALT)
+        entry = catalogue.get(data["k"])
+        user = User.objects.get(pk=data["u"], is_active=True)
+    except (signing.BadSignature, KeyError, TypeError, User.DoesNotExist):
+        return None
+    if not entry.optional:
+        return None
+    return user, entry
+
+
+# --- Staff -----------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def notification_resend(*, notification: Notification, actor: User) -> None:
+    """Staff send a failed email again (after fixing the address or the mail server). The
+    delivery checks consent and preferences again; the audit trail records who did it."""
+    locked = Notification.objects.select_for_update().get(pk=notification.pk)
+    transition(
+        locked,
+        to=Notification.Status.PENDING,
+        actor=actor,
+        note=locked.last_error[:500],
+        attempts=0,
+        next_attempt_at=None,
+        updated_at=timezone.now(),
+    )
+    transaction.on_commit(lambda: enqueue(locked.pk))
+
+
+# --- In-app list ------------------------------------------------------------------------------
+
+
+def notifications_mark_read(*, user: User, ids: Iterable[int] | None = None) -> int:
+    """Mark this person's notifications read (all, or these). Returns how many changed."""
+    rows = Notification.objects.filter(recipient=user, in_app=True, read_at__isnull=True)
+    if ids is not None:
+        rows = rows.filter(pk__in=list(ids))
+    return rows.update(read_at=timezone.now())
 
 
 def outbox_stats() -> dict[str, Any]:

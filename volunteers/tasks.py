@@ -64,3 +64,23 @@ def expire_training_offers_task() -> int:
     """Every few minutes: seat offers past their time pass to the next in line (each training
     locked and the offer re-checked, so a second run expires nothing)."""
     return offers_expire()
+
+
+@shared_task(name="volunteers.send_fuehrungszeugnis_reminders")
+def send_fuehrungszeugnis_reminders_task() -> int:
+    """Daily: remind volunteers whose Führungszeugnis runs out within 8 weeks. Returns the
+    number of emails queued; the dedupe key (record, valid until) makes a second run queue
+    none."""
+    from .services.expiry_reminders import fuehrungszeugnis_reminders_send
+
+    return fuehrungszeugnis_reminders_send(today=timezone.localdate())
+
+
+@shared_task(name="volunteers.send_request_expiry_reminders")
+def send_request_expiry_reminders_task() -> int:
+    """Daily: remind the coordinators of open requests that still need helpers and close
+    within 3 days. Returns the number of emails queued; the dedupe key (request, open until,
+    coordinator) makes a second run queue none."""
+    from .services.expiry_reminders import request_expiry_reminders_send
+
+    return request_expiry_reminders_send(today=timezone.localdate())

@@ -319,6 +319,20 @@ CELERY_BEAT_SCHEDULE = {
         "task": "volunteers.send_training_reminders",
         "schedule": crontab(minute="*/10"),
     },
+    # Führungszeugnis runs out within 8 weeks: one reminder to the volunteer
+    # (volunteers.services.expiry_reminders). Daily at 07:30; the dedupe key per record and
+    # expiry date makes reruns harmless.
+    "volunteers-fuehrungszeugnis-reminders": {
+        "task": "volunteers.send_fuehrungszeugnis_reminders",
+        "schedule": crontab(hour=7, minute=30),
+    },
+    # Open help requests that still need helpers and close within 3 days: one reminder to each
+    # coordinator (volunteers.services.expiry_reminders). Daily at 07:45; the dedupe key per
+    # request, "open until" date and coordinator makes reruns harmless.
+    "volunteers-request-expiry-reminders": {
+        "task": "volunteers.send_request_expiry_reminders",
+        "schedule": crontab(hour=7, minute=45),
+    },
 }
 
 # --- Notifications --------------------------------------------------------------------------
@@ -327,6 +341,19 @@ NOTIFICATIONS_SWEEP_AFTER_SECONDS = env.int("NOTIFICATIONS_SWEEP_AFTER_SECONDS",
 # A delivery claimed longer ago than this is considered abandoned (worker died) and retried.
 NOTIFICATIONS_CLAIM_TIMEOUT_SECONDS = env.int("NOTIFICATIONS_CLAIM_TIMEOUT_SECONDS", default=300)
 NOTIFICATIONS_MAX_ATTEMPTS = env.int("NOTIFICATIONS_MAX_ATTEMPTS", default=8)
+# After a temporary error (SMTP 4xx, connection refused) the next attempt waits
+# base * 2^(attempts-1) seconds with jitter, at most the maximum: 5, 10, 20 ... 600 s.
+NOTIFICATIONS_RETRY_BACKOFF_SECONDS = env.float("NOTIFICATIONS_RETRY_BACKOFF_SECONDS", default=5)
+NOTIFICATIONS_RETRY_BACKOFF_MAX_SECONDS = env.float(
+    "NOTIFICATIONS_RETRY_BACKOFF_MAX_SECONDS", default=600
+)
+# All workers together send at most this many emails per second (0: no limit); set it below
+# the mail provider's limit.
+NOTIFICATIONS_MAX_PER_SECOND = env.int("NOTIFICATIONS_MAX_PER_SECOND", default=25)
+# Deliveries published together after a commit or by the sweep share one task and one SMTP
+# connection; a batch hands its rest back after this many seconds (task time limit is 60 s).
+NOTIFICATIONS_BATCH_SIZE = env.int("NOTIFICATIONS_BATCH_SIZE", default=50)
+NOTIFICATIONS_BATCH_SECONDS = env.int("NOTIFICATIONS_BATCH_SECONDS", default=30)
 
 # --- Demo data ------------------------------------------------------------------------------
 DEMO_PASSWORD = env("DEMO_PASSWORD", default="komman-demo-2026")

@@ -67,8 +67,18 @@ def test_email_is_multipart_in_the_recipients_language():
 
 
 @pytest.mark.django_db
-def test_unknown_kind_fails_with_a_reason_and_is_not_retried():
-    notification = notify(kind="no.such.kind", to_email="a@example.org", dedupe_key="x")
+def test_a_kind_missing_from_the_catalogue_is_refused_when_written():
+    with pytest.raises(KeyError):
+        notify(kind="no.such.kind", to_email="a@example.org", dedupe_key="x")
+    assert not Notification.objects.exists()
+
+
+@pytest.mark.django_db
+def test_a_row_without_templates_fails_with_a_reason_and_is_not_retried():
+    # A row left from a kind that was removed since (written before an upgrade).
+    notification = Notification.objects.create(
+        kind="no.such.kind", to_email="a@example.org", dedupe_key="x"
+    )
     assert deliver(notification_id=notification.pk) == "failed"
     notification.refresh_from_db()
     assert notification.status == Notification.Status.FAILED

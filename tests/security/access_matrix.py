@@ -525,6 +525,7 @@ from . import (  # noqa: E402
     rows_api_more,
     rows_documents,
     rows_funding,
+    rows_notifications,
     rows_organisations,
     rows_profile,
     rows_staff,
@@ -540,4 +541,5 @@ ROWS += (
     + rows_api_more.ROWS
     + rows_trainings.ROWS
     + rows_funding.ROWS
+    + rows_notifications.ROWS
 )

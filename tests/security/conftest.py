@@ -11,6 +11,8 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import pytest
+from django.conf import settings
+from django.urls import reverse
 
 from backend.accounts.services import user_set_totp
 from notifications.models import Notification
@@ -85,6 +87,7 @@ def world(db) -> World:
         kind="system.test", recipient=users["volunteer_b"], dedupe_key="world:volunteer-b"
     )
     extra = _volunteering(users, town=town, telgte=telgte, org_x=org_x, org_y=org_y)
+    extra.update(_notifications(users))
     extra.update(_trainings(users))
     extra.update(_funding(users, town=town, org_x=org_x))
     return World(
@@ -130,6 +133,26 @@ def production_settings(*names: str) -> dict[str, Any]:
     )
     assert result.returncode == 0, result.stdout + result.stderr
     return json.loads(result.stdout.strip().splitlines()[-1])
+
+
+def _notifications(users) -> dict:
+    """An in-app notification of volunteer B and an email that failed."""
+    in_app_b = notify(
+        kind="volunteers.hours_confirmed",
+        recipient=users["volunteer_b"],
+        dedupe_key="world:volunteer-b:hours",
+        context={
+            "hours": "2",
+            "date": "01.02.2026",
+            "request_title": "Begleitung",
+            "dashboard_url": settings.SITE_URL + reverse("volunteers:dashboard"),
+        },
+    )
+    failed = notify(kind="system.test", recipient=users["volunteer_a"], dedupe_key="world:failed")
+    Notification.objects.filter(pk=failed.pk).update(
+        status=Notification.Status.FAILED, last_error="SMTPRecipientsRefused: 550"
+    )
+    return {"notification_b_in_app": in_app_b, "notification_failed": failed}
 
 
 def _volunteering(users, *, town, telgte, org_x, org_y) -> dict[str, Any]:
