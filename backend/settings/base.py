@@ -282,8 +282,6 @@ CELERY_BEAT_SCHEDULE = {
         "task": "volunteers.expire_help_requests",
         "schedule": crontab(hour=0, minute=15),
     },
-    # Führungszeugnis records are deleted at the latest 3 months after the volunteer stopped
-    # (volunteers.services.gdpr.fuehrungszeugnis_purge_expired has the rule). Daily, at night.
     # Auto-invite: the next batch of open requests that are not filled after their waiting
     # days (volunteers.services.auto_invite). The first batch is enqueued on opening; this
     # also catches it when that task was lost.
@@ -301,13 +299,12 @@ CELERY_BEAT_SCHEDULE = {
         "task": "volunteers.expire_training_offers",
         "schedule": crontab(minute="*/5"),
     },
+    # Führungszeugnis records are deleted at the latest 3 months after the volunteer stopped
+    # (volunteers.services.gdpr.fuehrungszeugnis_purge_expired has the rule). Daily, at night.
     "volunteers-purge-fuehrungszeugnis": {
         "task": "volunteers.purge_fuehrungszeugnis",
         "schedule": crontab(hour=3, minute=30),
     },
-    # Training reminders that are due (volunteers.services.training_reminders): found by a
-    # sweep over the rules, never as ETA tasks. Every ten minutes, so a reminder "at 09:00"
-    # is queued by 09:10; the dedupe key per rule and registration makes reruns harmless.
     # Proof-of-use reminders (funding.services.proof): 4 weeks and 1 week before the deadline
     # and weekly after it. Daily at 08:00; the dedupe key per case and stage makes reruns
     # harmless.
@@ -315,6 +312,9 @@ CELERY_BEAT_SCHEDULE = {
         "task": "funding.send_proof_reminders",
         "schedule": crontab(hour=8, minute=0),
     },
+    # Training reminders that are due (volunteers.services.training_reminders): found by a
+    # sweep over the rules, never as ETA tasks. Every ten minutes, so a reminder "at 09:00"
+    # is queued by 09:10; the dedupe key per rule and registration makes reruns harmless.
     "volunteers-training-reminders": {
         "task": "volunteers.send_training_reminders",
         "schedule": crontab(minute="*/10"),

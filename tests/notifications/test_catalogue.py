@@ -142,3 +142,20 @@ def test_every_email_is_accessible_text_in_the_recipients_language(kind, languag
     assert html.count("padding: 12px 24px") <= 1  # the one action button
     assert settings.KI_SHORT_NAME in message.from_email
     assert ("List-Unsubscribe" in message.extra_headers) is kind.optional
+
+
+@pytest.mark.django_db
+def test_an_arabic_or_ukrainian_email_is_marked_with_its_language_and_direction():
+    """The templates are ready for further languages: only the catalogue is missing (the
+    text falls back to German until it exists), the markup already follows the language."""
+    for language, direction in (("ar", "rtl"), ("uk", "ltr")):
+        user = UserFactory(language=language)
+        notification = Notification.objects.create(
+            recipient=user,
+            to_email=user.email,
+            kind="system.test",
+            language=language,
+            dedupe_key=f"lang:{language}",
+        )
+        html = render_notification(notification).alternatives[0][0]
+        assert f'<html lang="{language}" dir="{direction}">' in html

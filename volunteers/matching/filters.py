@@ -58,9 +58,15 @@ def fuehrungszeugnis_issued_after(day: dt.date) -> dt.date:
     """Certificates issued after the returned date are valid on `day` (valid for five years)."""
     years = FuehrungszeugnisRecord.VALID_YEARS
     try:
-        return day.replace(year=day.year - years)
+        cutoff = day.replace(year=day.year - years)
     except ValueError:  # 29 February
-        return day.replace(year=day.year - years, day=28)
+        cutoff = day.replace(year=day.year - years, day=28)
+    # A certificate of 29 February runs out on 28 February: on that day it is no longer
+    # valid (FuehrungszeugnisRecord.valid_until), so the cut-off moves past it.
+    following = cutoff + dt.timedelta(days=1)
+    if FuehrungszeugnisRecord(certificate_date=following).valid_until <= day:
+        cutoff = following
+    return cutoff
 
 
 # --- Requirements of a request ----------------------------------------------------------------
