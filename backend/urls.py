@@ -23,6 +23,7 @@ urlpatterns = [
     path("", include("volunteers.urls")),
     path("", include("funding.urls")),
     path("", include("notifications.urls")),
+    path("", include("directory.urls")),
     path("api/", include("backend.api.urls")),
     path("admin/", admin.site.urls),
     path("postfach/", views.mailbox, name="mailbox"),

@@ -247,6 +247,19 @@ KINDS: tuple[Kind, ...] = (
     ),
 )
 
+# Directory entries are appended below the funding kinds.
+KINDS += (
+    Kind(
+        "directory.offer_unconfirmed",
+        _("Angebot bitte bestätigen"),
+        Audience.COORDINATOR,
+        in_app=_("Ist „%(title)s“ noch aktuell? Sonst wird es ab %(hidden_on)s ausgeblendet."),
+        link="offer_url",
+    ),
+    # To the published person's address (they may have no account): the removal link.
+    Kind("directory.contact_published", _("Eintrag im Verzeichnis"), Audience.ACCOUNT),
+)
+
 BY_CODE: dict[str, Kind] = {kind.code: kind for kind in KINDS}
 
 

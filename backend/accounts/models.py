@@ -43,6 +43,8 @@ class User(AbstractBaseUser, PermissionsMixin):
         KI_STAFF = "ki_staff", _("KI-Team (Sachbearbeitung)")
         KI_LEAD = "ki_lead", _("KI-Leitung")
         ADMIN = "admin", _("Administration")
+        # A town administration's contact: sees that town's figures (directory app).
+        MUNICIPAL = "municipal", _("Kommune (Ansprechperson Integration)")
 
     email = models.EmailField(_("E-Mail-Adresse"), unique=True)
     full_name = models.CharField(_("Name"), max_length=150, blank=True)
@@ -69,7 +71,7 @@ class User(AbstractBaseUser, PermissionsMixin):
         verbose_name_plural = _("Konten")
         constraints = [
             models.CheckConstraint(
-                condition=models.Q(role__in=["member", "ki_staff", "ki_lead", "admin"]),
+                condition=models.Q(role__in=["member", "ki_staff", "ki_lead", "admin", "municipal"]),
                 name="user_role_valid",
             ),
         ]

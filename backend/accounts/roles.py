@@ -55,4 +55,11 @@ def roles_of(user: User) -> list[str]:
         roles.append("ki_lead")
     if user.role == "admin":
         roles.append("admin")
+    if is_municipal(user):
+        roles.append("municipal")
     return roles
+
+
+def is_municipal(user: User) -> bool:
+    """An account of a town administration (its town: directory.models.MunicipalAccess)."""
+    return bool(user.is_authenticated and user.is_active and user.role == "municipal")

@@ -59,6 +59,7 @@ INSTALLED_APPS = [
     "notifications",
     "volunteers",
     "funding",
+    "directory",
     "backend",
 ]
 
@@ -329,6 +330,12 @@ CELERY_BEAT_SCHEDULE = {
     # Open help requests that still need helpers and close within 3 days: one reminder to each
     # coordinator (volunteers.services.expiry_reminders). Daily at 07:45; the dedupe key per
     # request, "open until" date and coordinator makes reruns harmless.
+    # Directory offers not confirmed for six months: one reminder per coordinator and period
+    # (directory.services.reminders); after eight months the public pages hide them. Daily.
+    "directory-offer-reminders": {
+        "task": "directory.send_offer_reminders",
+        "schedule": crontab(hour=7, minute=50),
+    },
     "volunteers-request-expiry-reminders": {
         "task": "volunteers.send_request_expiry_reminders",
         "schedule": crontab(hour=7, minute=45),

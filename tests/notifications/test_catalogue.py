@@ -15,8 +15,8 @@ from tests.factories import UserFactory
 from volunteers.models import Consent
 
 ROOT = Path(settings.BASE_DIR)
-APPS = ("backend", "volunteers", "funding", "notifications")
-KIND_LITERAL = re.compile(r'"((?:account|system|volunteers|funding)\.[a-z_]+)"')
+APPS = ("backend", "volunteers", "funding", "notifications", "directory")
+KIND_LITERAL = re.compile(r'"((?:account|system|volunteers|funding|directory)\.[a-z_]+)"')
 
 
 def _kinds_in_code() -> set[str]:

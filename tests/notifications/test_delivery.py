@@ -191,7 +191,7 @@ def test_no_reminder_is_scheduled_as_a_far_future_task():
     the short retry of a delivery (at most NOTIFICATIONS_RETRY_BACKOFF_MAX_SECONDS)."""
     root = Path(settings.BASE_DIR)
     offenders = []
-    for app in ("backend", "volunteers", "funding", "notifications"):
+    for app in ("backend", "volunteers", "funding", "notifications", "directory"):
         for path in (root / app).rglob("*.py"):
             for number, line in enumerate(path.read_text().splitlines(), 1):
                 if re.search(r"\b(eta|countdown)\s*=|\bapply_async\(", line):
@@ -214,7 +214,7 @@ def test_beat_runs_every_reminder_sweep():
     sweeps = {
         name
         for name in celery_app.tasks
-        if name.split(".")[0] in ("volunteers", "funding", "notifications")
+        if name.split(".")[0] in ("volunteers", "funding", "notifications", "directory")
         and re.search(r"\.(send_|sweep|expire_|purge_|auto_invite)", name)
     }
     assert {

@@ -15,6 +15,7 @@ from django.utils import timezone
 
 from backend.accounts.models import User
 from backend.accounts.services import user_create_verified, user_set_totp
+from directory.demo import seed_directory
 from funding.demo import seed_funding
 from volunteers.models import (
     ActivityArea,
@@ -238,6 +239,7 @@ class Command(BaseCommand):
             users={u.email: u for u in User.objects.filter(email__endswith="@example.org")},
             organisations=organisations,
         )
+        seed_directory(organisations=organisations)
 
     def _profile(self, user, town, now) -> None:
         data = PROFILES[user.email]
