@@ -67,6 +67,7 @@ bench: setup
 	@command -v wrk >/dev/null || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq wrk >/dev/null; }
 	$(PY) -m tests.bench.run --scale $(SCALE)
 	$(PY) -m tests.bench.certificates --attendees 500
+	$(PY) -m tests.bench.outbox --count 10000
 
 ## Security lint and known vulnerabilities of the locked dependencies.
 audit: $(VENV)/.installed

@@ -71,7 +71,9 @@ class User(AbstractBaseUser, PermissionsMixin):
         verbose_name_plural = _("Konten")
         constraints = [
             models.CheckConstraint(
-                condition=models.Q(role__in=["member", "ki_staff", "ki_lead", "admin", "municipal"]),
+                condition=models.Q(
+                    role__in=["member", "ki_staff", "ki_lead", "admin", "municipal"]
+                ),
                 name="user_role_valid",
             ),
         ]
