@@ -19,6 +19,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from notifications.services import dedupe_keys_taken, notify
+from volunteers.matching.filters import fuehrungszeugnis_issued_after
 from volunteers.models import FuehrungszeugnisRecord, HelpRequest, Membership
 
 if TYPE_CHECKING:
@@ -39,21 +40,10 @@ def _german_date(day: dt.date) -> str:
 
 
 def fuehrungszeugnis_last_issue_expired_by(day: dt.date) -> dt.date:
-    """The latest certificate date whose record is no longer valid on `day`
-    (valid_until <= day): records issued on or before it have run out by `day`, later ones
-    are still valid on `day`. Lets the sweep filter certificate_date in SQL.
-
-    valid_until maps 29 February to 28 February, so two certificate dates can share one
-    valid_until; the step after the year shift takes the later of the two."""
-    years = FuehrungszeugnisRecord.VALID_YEARS
-    try:
-        issued = day.replace(year=day.year - years)
-    except ValueError:  # 29 February, and that year was no leap year
-        issued = day.replace(year=day.year - years, day=28)
-    following = issued + dt.timedelta(days=1)
-    if FuehrungszeugnisRecord(certificate_date=following).valid_until <= day:
-        issued = following
-    return issued
+    """The latest certificate date whose record is no longer valid on `day`: records issued
+    on or before it have run out by `day`, later ones are still valid (the matching's cut-off,
+    which handles 29 February). Lets the sweep filter certificate_date in SQL."""
+    return fuehrungszeugnis_issued_after(day)
 
 
 def fuehrungszeugnis_reminder_key(record: FuehrungszeugnisRecord) -> str:
