@@ -67,3 +67,18 @@ def volunteer_dashboard(*, user) -> dict:
             )
         ],
     }
+
+
+def coordinators_by_organisation(organisation_ids: set[int]) -> dict[int, list]:
+    """The active coordinators of each organisation, in one query (for reminder sweeps)."""
+    from .models import Membership
+
+    found: dict[int, list] = {}
+    memberships = (
+        Membership.objects.filter(organisation_id__in=organisation_ids, user__is_active=True)
+        .select_related("user")
+        .order_by("user_id")
+    )
+    for membership in memberships:
+        found.setdefault(membership.organisation_id, []).append(membership.user)
+    return found

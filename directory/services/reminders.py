@@ -8,6 +8,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from notifications.services import dedupe_keys_taken, notify
+from volunteers.selectors import coordinators_by_organisation
 
 from ..models import HIDE_AFTER, REMIND_AFTER, Offer
 
@@ -16,8 +17,6 @@ KIND = "directory.offer_unconfirmed"
 
 def offer_reminders_send(*, now=None) -> int:
     """Queue one reminder per coordinator and unconfirmed period; returns how many."""
-    from backend.accounts.models import User
-
     now = now or timezone.now()
     stale = list(
         Offer.objects.filter(confirmed_at__lt=now - REMIND_AFTER, hidden_at__isnull=True)
@@ -26,37 +25,23 @@ def offer_reminders_send(*, now=None) -> int:
     )
     if not stale:
         return 0
-    coordinators: dict[int, list] = {}
-    memberships = (
-        User.objects.filter(
-            is_active=True,
-            memberships__organisation_id__in={offer.organisation_id for offer in stale},
-        )
-        .values_list("memberships__organisation_id", "pk")
-        .order_by("pk")
-    )
-    users = {}
-    for organisation_id, user_id in memberships:
-        coordinators.setdefault(organisation_id, []).append(user_id)
-        users[user_id] = None
-    for user in User.objects.filter(pk__in=users):
-        users[user.pk] = user
+    coordinators = coordinators_by_organisation({offer.organisation_id for offer in stale})
     keys = {
-        (offer.pk, user_id): f"{KIND}:{offer.pk}:{offer.confirmed_at:%Y%m%d%H%M%S}:{user_id}"
+        (offer.pk, user.pk): f"{KIND}:{offer.pk}:{offer.confirmed_at:%Y%m%d%H%M%S}:{user.pk}"
         for offer in stale
-        for user_id in coordinators.get(offer.organisation_id, [])
+        for user in coordinators.get(offer.organisation_id, [])
     }
     taken = dedupe_keys_taken(keys.values())
     queued = 0
     for offer in stale:
         hidden_on = timezone.localtime(offer.confirmed_at + HIDE_AFTER).date()
-        for user_id in coordinators.get(offer.organisation_id, []):
-            key = keys[(offer.pk, user_id)]
+        for user in coordinators.get(offer.organisation_id, []):
+            key = keys[(offer.pk, user.pk)]
             if key in taken:
                 continue
             notify(
                 kind=KIND,
-                recipient=users[user_id],
+                recipient=user,
                 dedupe_key=key,
                 context={
                     "title": offer.title,

@@ -18,7 +18,7 @@ from django.utils.translation import gettext as _
 from backend.errors import ConflictError, ValidationFailed
 from backend.status import transition
 from notifications.services import dedupe_keys_taken, notify
-from volunteers.models import Membership
+from volunteers.selectors import coordinators_by_organisation
 
 from ..models import Application, CostLine, Payment
 from ..models.programmes import ZERO
@@ -192,7 +192,7 @@ def proof_reminders_send(*, today: date | None = None) -> int:
         for application in cases
         if (key := _reminder_key(application, today)) is not None
     ]
-    recipients = _coordinators_by_organisation({app.organisation_id for _key, app in wanted})
+    recipients = coordinators_by_organisation({app.organisation_id for _key, app in wanted})
     due = [
         (f"{key}:{user.pk}", application, user)
         for key, application in wanted
@@ -215,16 +215,3 @@ def proof_reminders_send(*, today: date | None = None) -> int:
         )
         queued += 1
     return queued
-
-
-def _coordinators_by_organisation(organisation_ids: set[int]) -> dict[int, list[User]]:
-    """The active coordinators of each organisation, in one query."""
-    found: dict[int, list[User]] = {}
-    memberships = (
-        Membership.objects.filter(organisation_id__in=organisation_ids, user__is_active=True)
-        .select_related("user")
-        .order_by("user_id")
-    )
-    for membership in memberships:
-        found.setdefault(membership.organisation_id, []).append(membership.user)
-    return found

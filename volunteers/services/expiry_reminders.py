@@ -20,10 +20,11 @@ from django.utils import timezone
 
 from notifications.services import dedupe_keys_taken, notify
 from volunteers.matching.filters import fuehrungszeugnis_issued_after
-from volunteers.models import FuehrungszeugnisRecord, HelpRequest, Membership
+from volunteers.models import FuehrungszeugnisRecord, HelpRequest
+from volunteers.selectors import coordinators_by_organisation
 
 if TYPE_CHECKING:
-    from backend.accounts.models import User
+    pass
 
 FZ_KIND = "volunteers.fuehrungszeugnis_expiring"
 FZ_REMIND_DAYS = 56  # 8 weeks: time enough to apply for a new certificate
@@ -115,19 +116,6 @@ def help_requests_expiring(*, today: dt.date) -> list[HelpRequest]:
     )
 
 
-def _coordinators_by_organisation(organisation_ids: set[int]) -> dict[int, list[User]]:
-    """The active coordinators of each organisation, in one query."""
-    found: dict[int, list[User]] = {}
-    memberships = (
-        Membership.objects.filter(organisation_id__in=organisation_ids, user__is_active=True)
-        .select_related("user")
-        .order_by("user_id")
-    )
-    for membership in memberships:
-        found.setdefault(membership.organisation_id, []).append(membership.user)
-    return found
-
-
 def _request_context(help_request: HelpRequest) -> dict:
     return {
         "request_title": help_request.title,
@@ -147,7 +135,7 @@ def request_expiry_reminders_send(*, today: dt.date | None = None) -> int:
     same day queues none, an extended request is reminded again before its new date."""
     today = today or timezone.localdate()
     requests = help_requests_expiring(today=today)
-    recipients = _coordinators_by_organisation({r.organisation_id for r in requests})
+    recipients = coordinators_by_organisation({r.organisation_id for r in requests})
     due = [
         (request_expiry_reminder_key(help_request, coordinator.pk), help_request, coordinator)
         for help_request in requests
