@@ -12,7 +12,9 @@ first, and this app does not import the apps that use it.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from dataclasses import dataclass
 from functools import cache
 from typing import TYPE_CHECKING
@@ -32,11 +34,28 @@ class Attachment:
 
 AttachmentBuilder = Callable[["Notification"], list[Attachment]]
 
-# kind -> dotted path of a builder. A builder gets the outbox row and returns its files; it
-# raises (the delivery then fails and is logged) when the email must not go out without them.
-BUILDERS: dict[str, str] = {
-    "volunteers.training_reminder": "volunteers.services.training_reminders.reminder_attachments",
+# kind -> (dotted path of a builder, context key the files depend on). A builder gets the
+# outbox row and returns its files; it raises (the delivery then fails and is logged) when the
+# email must not go out without them. Within one delivery batch, rows with the same value under
+# the key share the files (500 reminders of one training build its .ics once).
+BUILDERS: dict[str, tuple[str, str]] = {
+    "volunteers.training_reminder": (
+        "volunteers.services.training_reminders.reminder_attachments",
+        "training_id",
+    ),
 }
+
+_batch: ContextVar[dict | None] = ContextVar("attachment_batch", default=None)
+
+
+@contextmanager
+def one_batch() -> Iterator[None]:
+    """Files built inside this block are reused for rows with the same key."""
+    token = _batch.set({})
+    try:
+        yield
+    finally:
+        _batch.reset(token)
 
 
 @cache
@@ -46,7 +65,14 @@ def _builder(path: str) -> AttachmentBuilder:
 
 def attachments_for(notification: Notification) -> list[Attachment]:
     """The files for this email; [] for kinds without attachments."""
-    path = BUILDERS.get(notification.kind)
-    if path is None:
+    entry = BUILDERS.get(notification.kind)
+    if entry is None:
         return []
-    return _builder(path)(notification)
+    path, key_field = entry
+    memo = _batch.get()
+    if memo is None or not key_field:
+        return _builder(path)(notification)
+    key = (path, repr(notification.context.get(key_field)))
+    if key not in memo:
+        memo[key] = _builder(path)(notification)
+    return memo[key]

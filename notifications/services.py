@@ -35,7 +35,7 @@ from django.utils.translation import gettext as _
 from backend.errors import DomainError
 from backend.status import transition
 
-from . import catalogue
+from . import attachments, catalogue
 from .models import Notification, Preference
 from .rendering import render_notification
 
@@ -140,22 +140,31 @@ def enqueue(notification_id: int) -> bool:
     return enqueue_many([notification_id]) == 1
 
 
-def _claim(notification_id: int) -> bool:
-    """Atomically move a row to SENDING. False when it is sent, failed, or being sent by a
-    live worker. A claim older than the claim timeout is taken over (its worker died)."""
+def _claim_many(ids: list[int]) -> dict[int, Notification]:
+    """Atomically move the claimable rows among `ids` to SENDING and return them (with their
+    recipients), in two queries. Claimable: pending and due, or claimed longer ago than the
+    claim timeout (its worker died). A row sent, failed, or being sent by a live worker is left
+    alone; two workers claiming the same row concurrently get it once (the UPDATE re-checks
+    its condition under the row lock; the claim time tells whose claim it is)."""
     now = timezone.now()
     stale = now - timedelta(seconds=settings.NOTIFICATIONS_CLAIM_TIMEOUT_SECONDS)
-    return bool(
-        Notification.objects.filter(pk=notification_id)
-        .filter(
-            Q(status=Notification.Status.PENDING)
-            | Q(status=Notification.Status.SENDING, claimed_at__lt=stale)
-        )
-        .update(
-            status=Notification.Status.SENDING,
-            claimed_at=now,
-            updated_at=now,
-            attempts=F("attempts") + 1,
+    # A row waiting after a temporary error is not due before its time, whichever task or
+    # sweep asks (a timer may fire a little early: a tenth of a second is let through).
+    due = Q(next_attempt_at__isnull=True) | Q(next_attempt_at__lte=now + timedelta(seconds=0.1))
+    Notification.objects.filter(pk__in=ids).filter(
+        Q(due, status=Notification.Status.PENDING)
+        | Q(status=Notification.Status.SENDING, claimed_at__lt=stale)
+    ).update(
+        status=Notification.Status.SENDING,
+        claimed_at=now,
+        updated_at=now,
+        attempts=F("attempts") + 1,
+    )
+    return Notification.objects.select_related("recipient").in_bulk(
+        list(
+            Notification.objects.filter(
+                pk__in=ids, status=Notification.Status.SENDING, claimed_at=now
+            ).values_list("pk", flat=True)
         )
     )
 
@@ -192,31 +201,61 @@ def retry_delay(attempts: int) -> float:
     return random.uniform(ceiling / 2, ceiling)  # noqa: S311 - jitter, not security
 
 
-def _stop_reason(notification: Notification) -> str:
-    """Why this email must not go out (any more), or ""."""
-    recipient = notification.recipient
-    if recipient is not None and not recipient.is_active:
-        return "Recipient account is inactive."
-    if notification.required_consent and not _has_consent(notification):
-        return f"Consent '{notification.required_consent}' is not (or no longer) given."
-    entry = catalogue.BY_CODE.get(notification.kind)
-    if (
-        recipient is not None
-        and entry is not None
-        and entry.optional
-        and not entry.consent
-        and not preference_enabled(user=recipient, kind=entry)
-    ):
-        return "The recipient switched this kind of email off."
-    return ""
+class _Checks:
+    """What a batch needs to know to decide whether each row may still go out: the consents
+    held and the kinds switched off, for all its recipients in two queries."""
+
+    def __init__(self, rows: Iterable[Notification]):
+        from volunteers.models import Consent
+
+        rows = list(rows)
+        users = {row.recipient_id for row in rows if row.recipient_id}
+        consents = {row.required_consent for row in rows if row.required_consent}
+        kinds = {row.kind for row in rows}
+        self.consents = (
+            set(
+                Consent.objects.filter(
+                    user_id__in=users, kind__in=consents, withdrawn_at__isnull=True
+                ).values_list("user_id", "kind")
+            )
+            if users and consents
+            else set()
+        )
+        self.choices = (
+            {
+                (user_id, kind): enabled
+                for user_id, kind, enabled in Preference.objects.filter(
+                    user_id__in=users, kind__in=kinds
+                ).values_list("user_id", "kind", "enabled")
+            }
+            if users
+            else {}
+        )
+
+    def stop_reason(self, notification: Notification) -> str:
+        """Why this email must not go out (any more), or ""."""
+        recipient = notification.recipient
+        if recipient is not None and not recipient.is_active:
+            return "Recipient account is inactive."
+        if notification.required_consent and (
+            recipient is None or (recipient.pk, notification.required_consent) not in self.consents
+        ):
+            return f"Consent '{notification.required_consent}' is not (or no longer) given."
+        entry = catalogue.BY_CODE.get(notification.kind)
+        switchable = entry is not None and entry.optional and not entry.consent
+        if (
+            recipient is not None
+            and switchable
+            and not self.choices.get((recipient.pk, entry.code), entry.default)
+        ):
+            return "The recipient switched this kind of email off."
+        return ""
 
 
-def _deliver_one(notification_id: int, connection) -> str:
-    """Claim, check, render and send one row over the given SMTP connection."""
-    if not _claim(notification_id):
-        return "skipped"
-    notification = Notification.objects.select_related("recipient").get(pk=notification_id)
-    reason = _stop_reason(notification)
+def _deliver_one(notification: Notification, connection, checks: _Checks) -> str:
+    """Check, render and send one claimed row over the given SMTP connection."""
+    notification_id = notification.pk
+    reason = checks.stop_reason(notification)
     if reason:
         _finish(notification_id, status=Notification.Status.CANCELLED, error=reason)
         return "cancelled"
@@ -263,25 +302,45 @@ def _schedule_retry(notification_id: int, delay: float) -> None:
 def deliver_many(*, notification_ids: Iterable[int]) -> dict[int, str]:
     """Send these rows over one SMTP connection. Per row: "sent", "failed", "cancelled",
     "retry" (a temporary error; a retry is scheduled) or "skipped" (not ours to send: sent,
-    failed, or claimed by a live worker). A task that runs twice sends nothing twice."""
-    results: dict[int, str] = {}
-    ids = list(notification_ids)
+    failed, or claimed by a live worker). A task that runs twice sends nothing twice.
+
+    Each row is marked sent right after the server accepted it, so a worker killed mid-batch
+    leaves the rest claimed but unsent; the sweep takes them over once the claim is stale."""
+    ids = list(dict.fromkeys(notification_ids))
+    claimed = _claim_many(ids)
+    results = {pk: "skipped" for pk in ids if pk not in claimed}
+    if not claimed:
+        return results
+    checks = _Checks(claimed.values())
     started = time.monotonic()
     connection = get_connection(fail_silently=False)
     try:
-        for index, notification_id in enumerate(ids):
-            if index and time.monotonic() - started > settings.NOTIFICATIONS_BATCH_SECONDS:
-                # Stay well inside the task time limit (a slow server, the rate limit):
-                # the rest goes back to the broker as a new batch.
-                enqueue_many(ids[index:])
-                break
-            results[notification_id] = _deliver_one(notification_id, connection)
+        with attachments.one_batch():
+            for index, pk in enumerate(pk for pk in ids if pk in claimed):
+                if index and time.monotonic() - started > settings.NOTIFICATIONS_BATCH_SECONDS:
+                    # Stay well inside the task time limit (a slow server, the rate limit):
+                    # the rest is handed back, pending again, as a new batch.
+                    rest = [later for later in ids if later in claimed and later not in results]
+                    _release(rest)
+                    enqueue_many(rest)
+                    break
+                results[pk] = _deliver_one(claimed[pk], connection, checks)
     finally:
         try:
             connection.close()
         except Exception:  # closing a dead connection must not hide the results
             logger.debug("Closing the SMTP connection failed", exc_info=True)
     return results
+
+
+def _release(ids: list[int]) -> None:
+    """Give claimed rows back unsent (their attempt did not happen)."""
+    Notification.objects.filter(pk__in=ids, status=Notification.Status.SENDING).update(
+        status=Notification.Status.PENDING,
+        claimed_at=None,
+        attempts=F("attempts") - 1,
+        updated_at=timezone.now(),
+    )
 
 
 def deliver(*, notification_id: int) -> str:
@@ -313,15 +372,6 @@ def throttle(*, now: float | None = None, sleep=time.sleep) -> None:
         sleep(second + 1 - current)
         if now is not None:
             now = second + 1
-
-
-def _has_consent(notification: Notification) -> bool:
-    from volunteers.selectors import consent_is_active
-
-    recipient = notification.recipient
-    return recipient is not None and consent_is_active(
-        user=recipient, kind=notification.required_consent
-    )
 
 
 def sweep(*, limit: int = 1000) -> int:

@@ -34,7 +34,7 @@ def builder(monkeypatch):
     calls.clear()
 
     def use(name: str) -> None:
-        monkeypatch.setitem(attachments.BUILDERS, "system.test", f"{__name__}.{name}")
+        monkeypatch.setitem(attachments.BUILDERS, "system.test", (f"{__name__}.{name}", ""))
 
     return use
 
@@ -79,5 +79,5 @@ def test_failing_builder_fails_the_delivery_and_sends_nothing(builder):
 
 
 def test_every_registered_builder_can_be_imported():
-    for path in attachments.BUILDERS.values():
+    for path, _key in attachments.BUILDERS.values():
         assert callable(attachments._builder(path))

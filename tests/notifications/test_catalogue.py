@@ -7,6 +7,7 @@ from pathlib import Path
 import pytest
 from django.conf import settings
 from django.template.loader import select_template
+from django.utils import translation
 
 from notifications import catalogue
 from notifications.models import Notification
@@ -95,6 +96,7 @@ def test_account_emails_never_appear_in_the_in_app_list():
 
 
 def test_in_app_text_uses_the_context_and_falls_back_to_the_label():
+    translation.activate("de")
     text = catalogue.in_app_text(
         "volunteers.hours_confirmed",
         {"hours": "3", "date": "02.03.2026", "request_title": "Fahrdienst"},

@@ -90,6 +90,7 @@ def test_a_451_is_retried_later_and_the_sweep_waits_until_it_is_due(smtp, settin
     wait = (notification.next_attempt_at - timezone.now()).total_seconds()
     assert 25 < wait <= 60  # half to all of the backoff: jitter
     assert sweep() == 0  # not due yet
+    assert deliver(notification_id=notification.pk) == "skipped"  # an early task sends nothing
 
     Notification.objects.filter(pk=notification.pk).update(
         next_attempt_at=timezone.now() - timedelta(seconds=1)
