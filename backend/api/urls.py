@@ -65,6 +65,7 @@ v1 = [
     path("recommendations/", RecommendationsView.as_view(), name="recommendations"),
     *router.urls,
     *funding_api_urls,
+    path("directory/", include("directory.api.urls")),
 ]
 
 urlpatterns = [

@@ -36,18 +36,20 @@ def consent_text_version() -> str:
 
 
 def _check(data: dict[str, Any]) -> None:
-    errors: dict[str, str] = {}
+    errors: dict[str, list[str]] = {}
     if not str(data.get("name") or "").strip():
-        errors["name"] = _("Bitte geben Sie den Namen an.")
+        errors["name"] = [_("Bitte geben Sie den Namen an.")]
     if not str(data.get("function") or "").strip():
-        errors["function"] = _("Bitte geben Sie die Funktion an.")
+        errors["function"] = [_("Bitte geben Sie die Funktion an.")]
     if not str(data.get("email") or "").strip():
-        errors["email"] = _("Bitte geben Sie eine E-Mail-Adresse an.")
+        errors["email"] = [_("Bitte geben Sie eine E-Mail-Adresse an.")]
     if not data.get("consent"):
-        errors["consent"] = _(
-            "Ohne die Einwilligung der Person wird sie nicht veröffentlicht. Bitte holen Sie "
-            "sie zuerst ein."
-        )
+        errors["consent"] = [
+            _(
+                "Ohne die Einwilligung der Person wird sie nicht veröffentlicht. Bitte holen Sie "
+                "sie zuerst ein."
+            )
+        ]
     if errors:
         raise DomainError(_("Bitte prüfen Sie die markierten Angaben."), errors=errors)
 

@@ -36,28 +36,28 @@ FIELDS = (
 
 def _check(data: dict[str, Any], town: Town | None) -> None:
     """Every problem at once, by field."""
-    errors: dict[str, str] = {}
+    errors: dict[str, list[str]] = {}
     if town is None:
-        errors["town"] = _("Bitte wählen Sie einen Ort im Kreis.")
+        errors["town"] = [_("Bitte wählen Sie einen Ort im Kreis.")]
     if not str(data.get("title") or "").strip():
-        errors["title"] = _("Bitte geben Sie einen Titel an.")
+        errors["title"] = [_("Bitte geben Sie einen Titel an.")]
     if data.get("kind") not in Offer.Kind.values:
-        errors["kind"] = _("Bitte wählen Sie eine Art des Angebots.")
+        errors["kind"] = [_("Bitte wählen Sie eine Art des Angebots.")]
     if not str(data.get("description") or "").strip():
-        errors["description"] = _("Bitte beschreiben Sie das Angebot.")
+        errors["description"] = [_("Bitte beschreiben Sie das Angebot.")]
     if not str(data.get("place") or "").strip():
-        errors["place"] = _("Bitte geben Sie an, wo das Angebot stattfindet.")
+        errors["place"] = [_("Bitte geben Sie an, wo das Angebot stattfindet.")]
     weekday = data.get("weekday")
     if weekday is None and not str(data.get("dates") or "").strip():
-        errors["dates"] = _("Bitte geben Sie einen Wochentag oder die Termine an.")
+        errors["dates"] = [_("Bitte geben Sie einen Wochentag oder die Termine an.")]
     starts, ends = data.get("starts_at"), data.get("ends_at")
     if starts and ends and ends <= starts:
-        errors["ends_at"] = _("Das Ende muss nach dem Beginn liegen.")
+        errors["ends_at"] = [_("Das Ende muss nach dem Beginn liegen.")]
     unknown = [code for code in data.get("languages", []) if code not in LANGUAGE_NAMES]
     if unknown:
-        errors["languages"] = _("Unbekannte Sprache: %(codes)s") % {"codes": ", ".join(unknown)}
+        errors["languages"] = [_("Unbekannte Sprache: %(codes)s") % {"codes": ", ".join(unknown)}]
     if not (data.get("contact_email") or data.get("contact_phone")):
-        errors["contact_email"] = _("Bitte geben Sie eine E-Mail-Adresse oder Telefonnummer an.")
+        errors["contact_email"] = [_("Bitte geben Sie eine E-Mail-Adresse oder Telefonnummer an.")]
     if errors:
         raise DomainError(_("Bitte prüfen Sie die markierten Angaben."), errors=errors)
 
@@ -132,7 +132,7 @@ def offer_hide(*, actor, offer: Offer, reason: str) -> None:
     if not reason:
         raise DomainError(
             _("Bitte geben Sie einen Grund an; die Organisation sieht ihn."),
-            errors={"reason": _("Bitte geben Sie einen Grund an.")},
+            errors={"reason": [_("Bitte geben Sie einen Grund an.")]},
         )
     Offer.objects.filter(pk=offer.pk).update(hidden_at=timezone.now(), hidden_reason=reason[:300])
 

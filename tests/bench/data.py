@@ -36,6 +36,7 @@ from rest_framework.authtoken.models import Token
 from backend.accounts.models import User
 from backend.accounts.services import user_set_totp
 from backend.models import StatusChange
+from directory.models import Offer, OfferLanguage
 from funding.models import (
     Application,
     BuildingBlock,
@@ -76,6 +77,7 @@ DEFAULT_COUNTS = {
     "trainings": 1_000,
     "training_registrations": 30_000,
     "grant_applications": 2_000,
+    "directory_offers": 3_000,
 }
 # Not scaled: a KI has a handful of staff whatever the number of volunteers.
 FIXED_COUNTS = {"ki_staff": 5}
@@ -1032,6 +1034,78 @@ def grant_applications(ctx: Context) -> None:
     fields = ["content_type", "object_id", "from_status", "to_status", "actor", "at", "note"]
     copy_rows(ctx.cursor, StatusChange, fields, history_rows())
     ctx.ids["grant_applications"] = [plan.id for plan in plans]
+
+
+# The public directory: offers of organisations (weekly ones mostly), in the district's languages.
+OFFER_TITLES = {
+    "sprachcafe": "Sprachcafé",
+    "beratung": "Beratung für Geflüchtete",
+    "hausaufgabenhilfe": "Hausaufgabenhilfe",
+    "fahrradwerkstatt": "Fahrradwerkstatt",
+    "begegnungscafe": "Begegnungscafé",
+    "kleiderkammer": "Kleiderkammer",
+}
+
+
+@generator("directory_offers")
+def directory_offers(ctx: Context) -> None:
+    """Offers of random organisations in their towns: 80 % weekly (weekday and times), the
+    rest with free-text dates; 5 % hidden by the KI, 5 % unconfirmed for a year (expired);
+    each with German and 0-2 other languages."""
+    organisations = dict(
+        Organisation.objects.filter(pk__in=ctx.ids["organisations"]).values_list("pk", "town")
+    )
+    org_ids = sorted(organisations)
+    kinds = list(OFFER_TITLES)
+    rows = []
+    for n in range(1, ctx.counts["directory_offers"] + 1):
+        org = ctx.rng.choice(org_ids)
+        kind = ctx.rng.choice(kinds)
+        weekly = ctx.rng.random() < 0.8
+        start = ctx.rng.choice([9, 10, 14, 15, 16, 17])
+        roll = ctx.rng.random()  # < 0.05: hidden; 0.05-0.10: expired
+        expired = 0.05 <= roll < 0.10
+        confirmed = ctx.now - timedelta(days=300) if expired else ctx.past(150)
+        rows.append(
+            (
+                org,
+                f"{OFFER_TITLES[kind]} {n}",
+                kind,
+                "Offen für alle, ohne Anmeldung. Kaffee und Tee stehen bereit.",
+                organisations[org],
+                ctx.rng.choice(PLACES) or "Rathaus",
+                ctx.rng.randrange(7) if weekly else None,
+                f"{start:02d}:00" if weekly else None,
+                f"{start + 2:02d}:00" if weekly else None,
+                "" if weekly else "jeden 1. Samstag im Monat",
+                "Geflüchtete und Nachbarn",
+                True,
+                "",
+                f"angebot-{n}@{DOMAIN}",
+                "",
+                confirmed,
+                ctx.now if roll < 0.05 else None,
+                "Test der Lastmessung" if roll < 0.05 else "",
+                confirmed,
+                confirmed,
+            )
+        )
+    fields = ["organisation", "title", "kind", "description", "town", "place", "weekday"]
+    fields += ["starts_at", "ends_at", "dates", "target_group", "free_of_charge"]
+    fields += ["contact_name", "contact_email", "contact_phone", "confirmed_at", "hidden_at"]
+    fields += ["hidden_reason", "created_at", "updated_at"]
+    copy_rows(ctx.cursor, Offer, fields, rows)
+    ctx.cursor.execute(f"SELECT id FROM {Offer._meta.db_table} ORDER BY id")
+    offer_ids = [row[0] for row in ctx.cursor.fetchall()]
+
+    def languages():
+        for pk in offer_ids:
+            yield pk, "de"
+            for code in set(ctx.rng.sample(OTHER_LANGUAGES, ctx.rng.randrange(3))) - {"de"}:
+                yield pk, code
+
+    copy_rows(ctx.cursor, OfferLanguage, ["offer", "code"], languages())
+    ctx.ids["directory_offers"] = offer_ids
 
 
 def verify_all_emails(cursor: psycopg.Cursor) -> None:

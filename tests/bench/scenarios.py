@@ -75,6 +75,9 @@ SCENARIOS = [
         STAFF_SESSION,
     ),
     Scenario("staff budget overview", "funding:staff_budget?year={year}", STAFF_SESSION),
+    # The public directory (data.directory_offers).
+    Scenario("public town page", "/verzeichnis/orte/ahlen/"),
+    Scenario("directory search", "/verzeichnis/suche/?q=Sprachcaf%C3%A9"),
 ]
 
 

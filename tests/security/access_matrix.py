@@ -523,6 +523,9 @@ ROWS: list[Row] = [
 from . import (  # noqa: E402
     rows_api,
     rows_api_more,
+    rows_directory_figures,
+    rows_directory_manage,
+    rows_directory_public,
     rows_documents,
     rows_funding,
     rows_notifications,
@@ -542,4 +545,7 @@ ROWS += (
     + rows_trainings.ROWS
     + rows_funding.ROWS
     + rows_notifications.ROWS
+    + rows_directory_public.ROWS
+    + rows_directory_manage.ROWS
+    + rows_directory_figures.ROWS
 )

@@ -1,0 +1,146 @@
+"""The public directory "Integration von Ahlen bis Warendorf": pages without login, and the
+calendar file of a town's weekly offers. Parse input, call selectors, render."""
+
+from __future__ import annotations
+
+from django.core.paginator import Page, Paginator
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.utils.cache import patch_cache_control
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_safe
+
+from .ics import ICS_CONTENT_TYPE, town_offers_ics, town_offers_ics_filename
+from .selectors import contact_persons_public, offers_public, organisations_public
+from .selectors_public import (
+    funded_projects_current,
+    kind_label,
+    language_label,
+    languages_public,
+    offer_get_public,
+    organisation_contacts_in_town,
+    organisation_get_public,
+    topics_public,
+    town_get_public,
+    towns_with_counts,
+)
+
+PAGE_SIZE = 25
+# Longer queries are refused with a message: nobody types more, and each word costs a
+# database condition (the selector uses the first eight words).
+MAX_QUERY_CHARS = 100
+
+
+def _page(request: HttpRequest, rows, param: str = "page") -> Page:
+    return Paginator(rows, PAGE_SIZE).get_page(request.GET.get(param))
+
+
+def _query(request: HttpRequest) -> tuple[str, str]:
+    """(the search text, a message why it is not searched for, or "")."""
+    text = request.GET.get("q", "").replace("\x00", "").strip()
+    if not text:
+        return "", _("Bitte geben Sie einen Suchbegriff ein, zum Beispiel „Sprachcafé“.")
+    if len(text) > MAX_QUERY_CHARS:
+        return text[:MAX_QUERY_CHARS], _(
+            "Der Suchbegriff ist zu lang. Bitte verwenden Sie höchstens %(n)d Zeichen."
+        ) % {"n": MAX_QUERY_CHARS}
+    return text, ""
+
+
+@require_safe
+def index(request: HttpRequest) -> HttpResponse:
+    """Entry page: search, every town, every topic, the languages spoken at offers."""
+    return render(
+        request,
+        "directory/public/index.html",
+        {
+            "towns": towns_with_counts(),
+            "topics": topics_public(),
+            "languages": languages_public(),
+            "max_query_chars": MAX_QUERY_CHARS,
+        },
+    )
+
+
+@require_safe
+def town(request: HttpRequest, slug: str) -> HttpResponse:
+    place = town_get_public(slug)
+    return render(
+        request,
+        "directory/public/town.html",
+        {
+            "town": place,
+            "page": _page(request, offers_public(town=place)),
+            "organisations": organisations_public(town=place),
+            "town_contacts": contact_persons_public(town=place),
+            "organisation_contacts": organisation_contacts_in_town(place),
+            "funded_projects": funded_projects_current(town=place),
+        },
+    )
+
+
+@require_safe
+def town_ics(request: HttpRequest, slug: str) -> HttpResponse:
+    """The town's weekly offers as a calendar to subscribe to (public data only)."""
+    place = town_get_public(slug)
+    response = HttpResponse(town_offers_ics(place), content_type=ICS_CONTENT_TYPE)
+    response["Content-Disposition"] = f'inline; filename="{town_offers_ics_filename(place)}"'
+    patch_cache_control(response, public=True, max_age=3600)
+    return response
+
+
+@require_safe
+def topic(request: HttpRequest, kind: str) -> HttpResponse:
+    label = kind_label(kind)
+    return render(
+        request,
+        "directory/public/topic.html",
+        {"kind": kind, "label": label, "page": _page(request, offers_public(kind=kind))},
+    )
+
+
+@require_safe
+def language(request: HttpRequest, code: str) -> HttpResponse:
+    label = language_label(code)
+    return render(
+        request,
+        "directory/public/language.html",
+        {"code": code, "label": label, "page": _page(request, offers_public(language=code))},
+    )
+
+
+@require_safe
+def search(request: HttpRequest) -> HttpResponse:
+    query, problem = _query(request)
+    context: dict = {"query": query, "problem": problem, "max_query_chars": MAX_QUERY_CHARS}
+    if not problem:
+        context["page"] = _page(request, offers_public(query=query))
+        context["organisation_page"] = _page(
+            request, organisations_public(query=query), "organisations_page"
+        )
+    return render(request, "directory/public/search.html", context)
+
+
+@require_safe
+def organisation(request: HttpRequest, pk: int) -> HttpResponse:
+    found = organisation_get_public(pk)
+    return render(
+        request,
+        "directory/public/organisation.html",
+        {
+            "organisation": found,
+            "page": _page(request, offers_public().filter(organisation=found)),
+            "contacts": contact_persons_public(organisation=found),
+            "funded_projects": funded_projects_current(organisation=found),
+        },
+    )
+
+
+@require_safe
+def offer(request: HttpRequest, pk: int) -> HttpResponse:
+    found = offer_get_public(pk)
+    return render(
+        request,
+        "directory/public/offer.html",
+        {"offer": found, "languages": found.languages.all()},
+    )

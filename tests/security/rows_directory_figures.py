@@ -1,0 +1,75 @@
+"""Access-matrix rows of the figures per town (directory.urls_figures): /kommune/... for the
+accounts of town administrations, /verwaltung/verzeichnis/zahlen/... for KI staff.
+
+The world has no account with the role "municipal" yet (ROLES lists every role of every row),
+so here every role of the world is a non-municipal account: anonymous visitors go to the login,
+every other account gets 403 on /kommune/ (the municipal role is checked before the town).
+What a municipal account gets (its own town 200, any other town 404, no access set up: a
+message page) is tested in tests/directory_figures/test_pages.py. All pages are read-only:
+require_safe answers 405 to POST before any login check."""
+
+from __future__ import annotations
+
+from .access_matrix import LOGIN, Row, by_role, everyone, staff_page
+
+
+def municipal_page() -> dict:
+    """Only a town administration's account (none in the world): anonymous -> login, 403."""
+    return by_role(
+        anonymous=LOGIN,
+        volunteer_a=403,
+        volunteer_b=403,
+        coordinator_x=403,
+        coordinator_y=403,
+        ki_staff=403,
+        ki_lead=403,
+        admin=403,
+        ki_staff_without_mfa=403,
+    )
+
+
+ROWS: list[Row] = [
+    Row(
+        "directory:municipal_figures",
+        {"GET": municipal_page(), "POST": everyone(405)},
+        note="KI staff use the side-by-side pages; /kommune/ is the town administrations' own",
+    ),
+    Row(
+        "directory:municipal_town_figures",
+        {"GET": municipal_page(), "POST": everyone(405)},
+        kwargs=lambda w: {"town": w.town.slug},
+        label="directory:municipal_town_figures (Ahlen)",
+    ),
+    Row(
+        "directory:municipal_figures_export",
+        {"GET": municipal_page(), "POST": everyone(405)},
+    ),
+    Row("directory:staff_figures", {"GET": staff_page(200), "POST": everyone(405)}),
+    Row(
+        "directory:staff_town_figures",
+        {"GET": staff_page(200), "POST": everyone(405)},
+        kwargs=lambda w: {"town": w.town.slug},
+        label="directory:staff_town_figures (Ahlen)",
+    ),
+    Row(
+        "directory:staff_town_figures",
+        {"GET": staff_page(404)},
+        kwargs=lambda w: {"town": "gibt-es-nicht"},
+        label="directory:staff_town_figures (no such town)",
+    ),
+    *[
+        Row(
+            "directory:staff_figures_export",
+            {"GET": staff_page(200), "POST": everyone(405)},
+            kwargs=lambda w, fmt=fmt: {"fmt": fmt},
+            label=f"directory:staff_figures_export ({fmt})",
+        )
+        for fmt in ("csv", "xlsx")
+    ],
+    Row(
+        "directory:staff_figures_export",
+        {"GET": staff_page(404)},
+        kwargs=lambda w: {"fmt": "pdf"},
+        label="directory:staff_figures_export (unknown format)",
+    ),
+]
