@@ -44,6 +44,7 @@ ROLES = (
     "ki_lead",
     "admin",
     "ki_staff_without_mfa",
+    "municipal",
 )
 MEMBERS = ("volunteer_a", "volunteer_b", "coordinator_x", "coordinator_y")
 STAFF = ("ki_staff", "ki_lead", "admin")
@@ -141,6 +142,7 @@ def by_role(
     ki_lead: Expected,
     admin: Expected,
     ki_staff_without_mfa: Expected,
+    municipal: Expected,
 ) -> dict[str, Outcome]:
     """The expected outcome for every role (all keyword-only and required: none forgotten)."""
     given = dict(locals())
@@ -164,6 +166,7 @@ def staff_page(outcome: Expected) -> dict[str, Outcome]:
         volunteer_b=403,
         coordinator_x=403,
         coordinator_y=403,
+        municipal=403,
         ki_staff=outcome,
         ki_lead=outcome,
         admin=outcome,
@@ -179,6 +182,7 @@ def staff_api(outcome: Expected) -> dict[str, Outcome]:
         volunteer_b=403,
         coordinator_x=403,
         coordinator_y=403,
+        municipal=403,
         ki_staff=outcome,
         ki_lead=outcome,
         admin=outcome,
@@ -269,6 +273,7 @@ ROWS: list[Row] = [
                 volunteer_b=404,
                 coordinator_x=404,
                 coordinator_y=200,
+                municipal=200,
                 ki_staff=200,
                 ki_lead=200,
                 admin=200,
@@ -298,6 +303,7 @@ ROWS: list[Row] = [
                 volunteer_b=404,
                 coordinator_x=404,
                 coordinator_y=RedirectTo("volunteers:help_request_detail", pk_of="request_y_draft"),
+                municipal=RedirectTo("volunteers:help_request_detail", pk_of="request_y_draft"),
                 ki_staff=RedirectTo("volunteers:help_request_detail", pk_of="request_y_draft"),
                 ki_lead=RedirectTo("volunteers:help_request_detail", pk_of="request_y_draft"),
                 admin=RedirectTo("volunteers:help_request_detail", pk_of="request_y_draft"),
@@ -319,6 +325,7 @@ ROWS: list[Row] = [
                     volunteer_b=DASHBOARD,
                     coordinator_x=coordinator_x,
                     coordinator_y=404,
+                    municipal=404,
                     ki_staff=403,
                     ki_lead=403,
                     admin=403,
@@ -361,6 +368,7 @@ ROWS: list[Row] = [
                 volunteer_b=DASHBOARD,
                 coordinator_x=404,
                 coordinator_y=404,
+                municipal=404,
                 ki_staff=404,
                 ki_lead=404,
                 admin=404,
@@ -448,6 +456,7 @@ ROWS: list[Row] = [
                 volunteer_b=404,
                 coordinator_x=404,
                 coordinator_y=404,
+                municipal=404,
                 ki_staff=REAUTHENTICATE,
                 ki_lead=REAUTHENTICATE,
                 admin=REAUTHENTICATE,
@@ -473,6 +482,7 @@ ROWS: list[Row] = [
                 volunteer_b=ADMIN_LOGIN,
                 coordinator_x=ADMIN_LOGIN,
                 coordinator_y=ADMIN_LOGIN,
+                municipal=ADMIN_LOGIN,
                 ki_staff=ADMIN_LOGIN,
                 ki_lead=ADMIN_LOGIN,
                 admin=200,
@@ -490,6 +500,7 @@ ROWS: list[Row] = [
                 volunteer_b=403,
                 coordinator_x=403,
                 coordinator_y=403,
+                municipal=403,
                 ki_staff=403,
                 ki_lead=403,
                 admin=ADMIN_INDEX,
@@ -507,6 +518,7 @@ ROWS: list[Row] = [
                 volunteer_b=ADMIN_LOGIN,
                 coordinator_x=ADMIN_LOGIN,
                 coordinator_y=ADMIN_LOGIN,
+                municipal=ADMIN_LOGIN,
                 ki_staff=ADMIN_LOGIN,
                 ki_lead=ADMIN_LOGIN,
                 admin=200,
@@ -549,3 +561,45 @@ ROWS += (
     + rows_directory_manage.ROWS
     + rows_directory_figures.ROWS
 )
+
+# --- The municipal account ---------------------------------------------------------------------
+# Rows above copy coordinator Y's outcome for the municipal account (an account with no relation
+# to the object) or give it the logged-in outcome. Where a town administration's account differs,
+# it is listed here, explicitly: it is neither volunteer nor coordinator and cannot become one
+# (volunteer pages and the volunteer API answer 403), what only coordinator Y may see is not
+# found (404). Its own pages (the figures of its town) are in rows_directory_figures.py.
+_VOLUNTEER_ONLY = 403
+MUNICIPAL: dict[str, dict[str, Expected]] = {
+    "volunteers:help_request_detail (draft, of Y)": {"GET": 404},
+    "volunteers:help_request_offer (draft, of Y)": {"POST": 404},
+    "volunteers:onboarding_resume": {"GET": _VOLUNTEER_ONLY},
+    "volunteers:onboarding (step 1)": {"GET": _VOLUNTEER_ONLY, "POST": _VOLUNTEER_ONLY},
+    "volunteers:onboarding (step 4, not reached yet)": {
+        "GET": _VOLUNTEER_ONLY,
+        "POST": _VOLUNTEER_ONLY,
+    },
+    "volunteers:profile": {"GET": _VOLUNTEER_ONLY},
+    "volunteers:profile_edit (wohnort)": {"GET": _VOLUNTEER_ONLY, "POST": _VOLUNTEER_ONLY},
+    "volunteers:consents": {"GET": _VOLUNTEER_ONLY},
+    "volunteers:consent_give": {"POST": _VOLUNTEER_ONLY},
+    "volunteers:consent_withdraw": {"POST": _VOLUNTEER_ONLY},
+    "volunteers:consent_withdraw (unknown kind)": {"POST": _VOLUNTEER_ONLY},
+    "volunteers:organisation_detail (pending, of Y)": {"GET": 404},
+    "volunteers:help_request_create (pending, of Y)": {"GET": 404, "POST": 404},
+    "volunteers:help_request_edit (draft, of Y)": {"GET": 404},
+    "volunteers:help_request_publish": {"POST": 404},
+    "v1:help-request-detail (draft, of Y)": {"GET": 404, "PATCH": 404},
+    "v1:help-request-close": {"POST": 404},
+    "v1:profile": {"GET": _VOLUNTEER_ONLY, "PATCH": _VOLUNTEER_ONLY, "PUT": _VOLUNTEER_ONLY},
+    "volunteers:calendar": {"GET": _VOLUNTEER_ONLY},
+    "volunteers:calendar_reset": {"POST": _VOLUNTEER_ONLY},
+    "funding:application_create": {"POST": 403},
+    "directory:organisation_directory (pending, of Y)": {"GET": 404},
+    "directory:offer_create (pending, of Y)": {"GET": 404, "POST": 404},
+    "directory:offer_edit (pending, of Y)": {"GET": 404},
+}
+_BY_ID = {row.id: row for row in ROWS}
+for _label, _methods in MUNICIPAL.items():
+    for _method, _expected in _methods.items():
+        _row = _BY_ID[_label]
+        _row.expect[_method] = {**_row.expect[_method], "municipal": _outcome(_expected)}

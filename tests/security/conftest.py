@@ -15,6 +15,7 @@ from django.conf import settings
 from django.urls import reverse
 
 from backend.accounts.services import user_set_totp
+from directory.models import MunicipalAccess
 from notifications.models import Notification
 from notifications.services import notify
 from tests.conftest import TOTP_SECRET
@@ -81,7 +82,10 @@ def world(db) -> World:
         "ki_lead": _staff(ki_lead=True, full_name="KI Lead"),
         "admin": _staff(admin=True, full_name="Admin"),
         "ki_staff_without_mfa": UserFactory(ki_staff=True, full_name="KI Staff ohne 2FA"),
+        # A town administration's account: the figures of world.town, nothing personal.
+        "municipal": UserFactory(role="municipal", full_name="Kommune"),
     }
+    MunicipalAccess.objects.create(user=users["municipal"], town=town)
     assert set(users) == set(ROLES), "the world needs exactly one account per role"
     notification_b = notify(
         kind="system.test", recipient=users["volunteer_b"], dedupe_key="world:volunteer-b"

@@ -35,6 +35,7 @@ def api(
         volunteer_b=volunteer_b,
         coordinator_x=coordinator_x,
         coordinator_y=coordinator_y,
+        municipal=coordinator_y,
         ki_staff=ki_staff,
         ki_lead=ki_staff,
         admin=ki_staff,

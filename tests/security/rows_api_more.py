@@ -208,6 +208,7 @@ ROWS: list[Row] = [
                 volunteer_b=403,
                 coordinator_x=403,
                 coordinator_y=403,
+                municipal=403,
                 ki_staff=200,
                 ki_lead=409,
                 admin=409,

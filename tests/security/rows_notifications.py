@@ -39,6 +39,7 @@ ROWS: list[Row] = [
                 volunteer_b=DASHBOARD,
                 coordinator_x=404,
                 coordinator_y=404,
+                municipal=404,
                 ki_staff=404,
                 ki_lead=404,
                 admin=404,

@@ -46,6 +46,7 @@ def volunteer_page(*, volunteers, coordinators, staff=403, anonymous=LOGIN) -> d
         volunteer_b=volunteers,
         coordinator_x=coordinators,
         coordinator_y=coordinators,
+        municipal=coordinators,
         ki_staff=staff,
         ki_lead=staff,
         admin=staff,

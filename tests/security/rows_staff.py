@@ -53,6 +53,7 @@ ROWS: list[Row] = [
                 volunteer_b=403,
                 coordinator_x=403,
                 coordinator_y=403,
+                municipal=403,
                 ki_staff=404,
                 ki_lead=404,
                 admin=404,

@@ -35,7 +35,7 @@ DEMO_ROLES = {
     "admin": "admin@example.org",
 }
 START_URLS = ("/",)
-MAX_PAGES = 800
+MAX_PAGES = 1200
 NEVER_FOLLOW = ("/static/", "/media/", "/konto/logout/", "/admin/logout/")
 # Areas that show personal data even to visitors who are not logged in (addresses, codes,
 # the demo mailbox): no browser or proxy may keep a copy.
