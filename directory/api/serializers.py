@@ -55,6 +55,20 @@ class DirectoryOrganisationRefSerializer(serializers.ModelSerializer):
         fields = ["id", "name"]
 
 
+@extend_schema_field(
+    {
+        "type": "string",
+        "pattern": r"^([01][0-9]|2[0-3]):[0-5][0-9]$",
+        "nullable": True,
+        "readOnly": True,
+        "example": "16:00",
+    }
+)
+class LocalTimeField(serializers.TimeField):
+    def __init__(self, **kwargs):
+        super().__init__(format="%H:%M", read_only=True, allow_null=True, **kwargs)
+
+
 class DirectoryOfferSerializer(serializers.ModelSerializer):
     """A public offer. `kind` and `weekday` are plain values (see help texts) rather than
     enums, so they do not clash with other enums of the schema."""
@@ -71,6 +85,10 @@ class DirectoryOfferSerializer(serializers.ModelSerializer):
         allow_null=True,
         help_text="0 = Monday … 6 = Sunday; null when only free-text dates are given.",
     )
+    # Local wall-clock times in Europe/Berlin ("16:00"). Not JSON Schema "time", which
+    # requires a UTC offset that a weekly local time does not have.
+    starts_at = LocalTimeField()
+    ends_at = LocalTimeField()
     languages = serializers.SerializerMethodField()
     url = serializers.SerializerMethodField(help_text="The offer's public page.")
 

@@ -56,7 +56,7 @@ def test_offer_detail_has_what_the_page_shows_and_nothing_else(api, org):
     assert body["organisation"] == {"id": org.pk, "name": "Flüchtlingshilfe Ahlen"}
     assert body["town"] == "ahlen"
     assert body["languages"] == ["ar", "de"]
-    assert body["weekday"] == 1 and body["starts_at"] == "15:00:00"
+    assert body["weekday"] == 1 and body["starts_at"] == "15:00"
     assert body["contact_email"] == "sprachcafe@example.org"
     assert body["url"] == f"/verzeichnis/angebote/{offer.pk}/"
     assert not {"hidden_at", "hidden_reason", "updated_at", "created_at"} & set(body)

@@ -100,7 +100,7 @@ def test_every_kind_renders_in_english(kind):
     assert message.subject.strip()
     assert "KA2-2027-0007" in message.subject
     assert LINK in message.body
-    assert '<html lang="en">' in message.alternatives[0][0]
+    assert '<html lang="en"' in message.alternatives[0][0]
 
 
 def test_the_reminder_says_when_the_proof_is_overdue():

@@ -17,8 +17,17 @@ def parse_icalendar(body: bytes) -> Calendar:
     return calendar
 
 
+def _forget_read_timezones() -> None:
+    """vobject keeps the VTIMEZONE it read per TZID for the whole process, so a file read
+    earlier (covering other years) would decide how this one is read. Each read starts clean."""
+    registry = vars(vobject.icalendar)["__tzidMap"]
+    for tzid in [tzid for tzid in registry if tzid != "UTC"]:
+        del registry[tzid]
+
+
 def vobject_events(body: bytes) -> dict[str, dict]:
     """UID -> {start, end (UTC), local, tzname, summary, rrule, ...} as vobject reads it."""
+    _forget_read_timezones()
     calendar = vobject.readOne(body.decode("utf-8"))
     events = {}
     for event in calendar.vevent_list:
