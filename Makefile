@@ -71,7 +71,7 @@ bench: setup
 
 ## Security lint and known vulnerabilities of the locked dependencies.
 audit: $(VENV)/.installed
-	$(BIN)/bandit -q --severity-level medium -c pyproject.toml -r backend volunteers funding notifications
+	$(BIN)/bandit -q --severity-level medium -c pyproject.toml -r backend volunteers funding notifications directory
 	@# Fails on any known vulnerability. Packages the vulnerability service cannot answer for
 	@# are listed as skipped (this network serves PyPI's index but not its per-release JSON).
 	$(BIN)/pip-audit --disable-pip --require-hashes -r requirements-dev.lock --progress-spinner off

@@ -66,7 +66,10 @@ def organisations_public(*, town: Town | None = None, query: str = "") -> QueryS
 def contact_persons_public(
     *, town: Town | None = None, organisation: Organisation | None = None
 ) -> QuerySet[ContactPerson]:
-    persons = ContactPerson.objects.all()
+    # Town administrations' contacts, and those of organisations the KI has verified.
+    persons = ContactPerson.objects.filter(
+        Q(organisation__isnull=True) | Q(organisation__verified_at__isnull=False)
+    )
     if town is not None:
         persons = persons.filter(town=town)
     if organisation is not None:

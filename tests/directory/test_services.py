@@ -157,6 +157,12 @@ def test_a_contact_person_needs_consent_gets_an_email_and_removes_themselves(coo
         actor=coordinator, organisation=organisation, data={**data, "consent": True}
     )
     assert list(contact_persons_public(organisation=organisation)) == [person]
+    organisation.verified_at = None  # e.g. verification withdrawn: its contacts go too
+    organisation.save()
+    assert list(contact_persons_public(organisation=organisation)) == []
+    assert list(contact_persons_public()) == []
+    organisation.verified_at = timezone.now()
+    organisation.save()
     mail = Notification.objects.get(kind="directory.contact_published")
     assert mail.to_email == "amal@example.org"
     link = mail.context["remove_url"]
