@@ -12,6 +12,7 @@ first, and this app does not import the apps that use it.
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
@@ -45,13 +46,23 @@ BUILDERS: dict[str, tuple[str, str]] = {
     ),
 }
 
-_batch: ContextVar[dict | None] = ContextVar("attachment_batch", default=None)
+
+class _Memo:
+    """Files built in one batch, by key; the lanes of a batch (threads) share it."""
+
+    def __init__(self) -> None:
+        self.files: dict[tuple[str, str], list[Attachment]] = {}
+        self.lock = threading.Lock()
+
+
+_batch: ContextVar[_Memo | None] = ContextVar("attachment_batch", default=None)
 
 
 @contextmanager
 def one_batch() -> Iterator[None]:
-    """Files built inside this block are reused for rows with the same key."""
-    token = _batch.set({})
+    """Files built inside this block are reused for rows with the same key (also by threads
+    started in a copy of this context)."""
+    token = _batch.set(_Memo())
     try:
         yield
     finally:
@@ -73,6 +84,7 @@ def attachments_for(notification: Notification) -> list[Attachment]:
     if memo is None or not key_field:
         return _builder(path)(notification)
     key = (path, repr(notification.context.get(key_field)))
-    if key not in memo:
-        memo[key] = _builder(path)(notification)
-    return memo[key]
+    with memo.lock:  # built once, whichever lane asks first; the others wait for it
+        if key not in memo.files:
+            memo.files[key] = _builder(path)(notification)
+        return memo.files[key]

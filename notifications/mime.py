@@ -6,22 +6,23 @@ the generator. For a reminder with text, HTML and an .ics that is about 2.3 ms, 
 SMTP exchange with the server, and the outbox sends thousands in a row.
 
 message_bytes() writes the same MIME structure itself (the one Django builds: the text body,
-its alternatives in multipart/alternative, attachments in multipart/mixed) and leaves the
-encodings that need care to the standard library: RFC 2047 headers (email.header), addresses
-(Django's sanitize_address: encoded display names, IDNA domains), RFC 2231 file names,
-quoted-printable and base64. Bodies are 7bit/8bit with CRLF line ends, or quoted-printable
-when a line is longer than RFC 5322 allows, as in Django. A message of any other shape
-(cc/reply-to, MIME objects as attachments, another charset) takes Django's way.
+its alternatives in multipart/alternative, attachments in multipart/mixed). Non-ASCII headers
+become RFC 2047 encoded words (UTF-8, base64) written here; the other encodings that need
+care are left to the standard library and Django: folding of long ASCII headers
+(email.header), addresses other than a bare one (sanitize_address: encoded display names,
+IDNA domains), RFC 2231 file names, quoted-printable and base64. Bodies are 7bit/8bit with
+CRLF line ends, or quoted-printable when a line is longer than RFC 5322 allows, as in Django.
+A message of any other shape (cc/reply-to, MIME objects as attachments, another charset)
+takes Django's way.
 tests/notifications/test_mime.py checks, for every kind of email, that both ways read the same.
 """
 
 from __future__ import annotations
 
 import base64
+import random
 import re
-import secrets
 from email import quoprimime
-from email.charset import BASE64, Charset
 from email.header import Header
 from email.utils import encode_rfc2231, formatdate, getaddresses, quote
 from functools import lru_cache
@@ -41,11 +42,6 @@ CRLF = b"\r\n"
 _LINE_END = re.compile(rb"\r\n|\r|\n")
 _ADDRESS_HEADERS = {"from", "to", "cc", "reply-to"}
 _SET_HERE = {"content-type", "mime-version", "content-transfer-encoding"}
-# Encoded words in base64: the standard library's default (the shorter of base64 and
-# quoted-printable) measures both character by character, which costs more than the rest of
-# the message together.
-_UTF8 = Charset("utf-8")
-_UTF8.header_encoding = BASE64
 
 
 class _Unsupported(Exception):
@@ -77,8 +73,22 @@ def message_bytes(message: EmailMessage) -> bytes:
         return message.message().as_bytes(linesep="\r\n")
 
 
-@lru_cache(maxsize=256)
+# A bare address: dot-atom local part, ASCII domain. sanitize_address returns it unchanged,
+# and the outbox sends to thousands of different ones.
+_BARE_ADDRESS = re.compile(
+    r"[A-Za-z0-9!#$%&'*+/=?^_`{|}~-]+(?:\.[A-Za-z0-9!#$%&'*+/=?^_`{|}~-]+)*"
+    r"@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*"
+)
+
+
 def _address(address: str | tuple[str, str], encoding: str) -> str:
+    if isinstance(address, str) and _BARE_ADDRESS.fullmatch(address):
+        return address
+    return _sanitized(address, encoding)
+
+
+@lru_cache(maxsize=256)
+def _sanitized(address: str | tuple[str, str], encoding: str) -> str:
     return sanitize_address(address, encoding)
 
 
@@ -116,7 +126,7 @@ def _write(message: EmailMessage) -> bytes:
         root = _multipart("mixed", parts)
 
     head, body = root
-    headers = [head, _header("Subject", message.subject, always_encode=True)]
+    headers = [head, _header("Subject", message.subject)]
     headers.append(_header("From", message.extra_headers.get("From", message.from_email)))
     to = message.extra_headers.get("To", ", ".join(str(a) for a in message.to))
     if to:
@@ -135,7 +145,7 @@ def _write(message: EmailMessage) -> bytes:
     return b"".join(headers) + CRLF + body
 
 
-def _header(name: str, value, *, always_encode: bool = False) -> bytes:
+def _header(name: str, value) -> bytes:
     """One header line (folded where long), refusing line breaks in the value as Django does
     (header injection)."""
     value = str(value)  # may be lazy
@@ -144,14 +154,44 @@ def _header(name: str, value, *, always_encode: bool = False) -> bytes:
     if name.lower() in _ADDRESS_HEADERS:
         if not value.isascii():  # encoded display names, IDNA domains (as Django does)
             value = ", ".join(_address(pair, "utf-8") for pair in getaddresses((value,)))
-    elif always_encode or not value.isascii() or len(name) + len(value) > 76:
-        charset = "us-ascii" if value.isascii() else _UTF8
-        encoded = Header(value, charset, header_name=name).encode(linesep="\r\n")
-        if charset == "us-ascii" and max(map(len, encoded.split("\r\n"))) > 990:
-            # A long word cannot be folded; encoded words can be split anywhere.
-            encoded = Header(value, _UTF8, header_name=name).encode(linesep="\r\n")
-        value = encoded
+    elif not value.isascii():
+        value = _encoded_words(name, value)
+    elif len(name) + len(value) > 76:
+        # Folded at spaces; a value without any (a link) stays one line, as Header leaves it.
+        folded = (
+            Header(value, "us-ascii", header_name=name).encode(linesep="\r\n")
+            if " " in value or "\t" in value
+            else value
+        )
+        # A long word cannot be folded; encoded words can be split anywhere.
+        value = (
+            folded if max(map(len, folded.split("\r\n"))) <= 990 else _encoded_words(name, value)
+        )
     return f"{name}: {value}\r\n".encode("ascii")
+
+
+# Bytes of UTF-8 in one base64 encoded word that fill a 78-character line: "=?utf-8?b?" and
+# "?=" take 12 characters, the folding space one; 3 bytes per 4 characters.
+_WORD_BYTES = (78 - 1 - 12) // 4 * 3
+
+
+def _encoded_words(name: str, value: str) -> str:
+    """RFC 2047 encoded words (UTF-8, base64), folded so that no line exceeds 78 characters;
+    a word never splits a character. What email.header.Header writes with a base64 charset."""
+    data = value.encode("utf-8", errors="surrogateescape")
+    words, start = [], 0
+    room = max((78 - len(name) - 2 - 12) // 4 * 3, 4)  # the first line holds the name too
+    while len(data) - start > room:
+        cut = start + room
+        while cut > start and data[cut] & 0xC0 == 0x80:  # inside a character: cut before it
+            cut -= 1
+        cut = cut if cut > start else start + room  # not UTF-8 (escaped bytes): anywhere
+        words.append(data[start:cut])
+        start, room = cut, _WORD_BYTES
+    words.append(data[start:])
+    return "\r\n ".join(
+        "=?utf-8?b?" + base64.b64encode(word).decode("ascii") + "?=" for word in words
+    )
 
 
 def _text(content: str, subtype: str, *, disposition: bytes = b"") -> tuple[bytes, bytes]:
@@ -211,7 +251,9 @@ def _multipart(subtype: str, parts: list[tuple[bytes, bytes]]) -> tuple[bytes, b
 
 
 def _boundary(parts: list[tuple[bytes, bytes]]) -> bytes:
+    # Unpredictability is not needed (the standard library's generator uses random too), and
+    # the system's random source cost more than the rest of the multipart writing.
     while True:
-        boundary = b"===============" + secrets.token_hex(16).encode("ascii") + b"=="
+        boundary = b"===============%032x==" % random.getrandbits(128)  # noqa: S311
         if not any(boundary in data for _head, data in parts):
             return boundary

@@ -13,23 +13,29 @@ notification, so mail programs show the copy once.
 
 from __future__ import annotations
 
+import contextvars
 import logging
+import os
+import queue
 import random
 import smtplib
 import threading
 import time
 from collections.abc import Iterable
+from concurrent.futures import ThreadPoolExecutor
+from contextlib import suppress
 from datetime import timedelta
+from functools import lru_cache
 from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
 from django.core import signing
 from django.core.cache import cache
 from django.core.mail import get_connection
+from django.db import close_old_connections, transaction
 from django.db import connection as db_connection
-from django.db import transaction
 from django.db.models import F, Q
-from django.urls import reverse
+from django.urls import get_script_prefix, reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -38,7 +44,7 @@ from backend.status import transition
 
 from . import attachments, catalogue, mime
 from .models import Notification, Preference
-from .rendering import render_notification
+from .rendering import Merge, render_notification
 
 if TYPE_CHECKING:
     from backend.accounts.models import User
@@ -161,13 +167,10 @@ def _claim_many(ids: list[int]) -> dict[int, Notification]:
         updated_at=now,
         attempts=F("attempts") + 1,
     )
-    return Notification.objects.select_related("recipient").in_bulk(
-        list(
-            Notification.objects.filter(
-                pk__in=ids, status=Notification.Status.SENDING, claimed_at=now
-            ).values_list("pk", flat=True)
-        )
+    claimed = Notification.objects.select_related("recipient").filter(
+        pk__in=ids, status=Notification.Status.SENDING, claimed_at=now
     )
+    return {notification.pk: notification for notification in claimed}
 
 
 # The outcome of one delivery, written right after the server answered (once per email, so
@@ -269,7 +272,9 @@ class _Checks:
         return ""
 
 
-def _deliver_one(notification: Notification, connection, checks: _Checks) -> str:
+def _deliver_one(
+    notification: Notification, connection, checks: _Checks, merge: Merge | None = None
+) -> str:
     """Check, render and send one claimed row over the given SMTP connection."""
     notification_id = notification.pk
     reason = checks.stop_reason(notification)
@@ -277,7 +282,7 @@ def _deliver_one(notification: Notification, connection, checks: _Checks) -> str
         _finish(notification_id, status=Notification.Status.CANCELLED, error=reason)
         return "cancelled"
     try:
-        message = render_notification(notification)
+        message = render_notification(notification, merge)
         throttle()
         connection.open()  # once per batch: a no-op while the connection is open
         mime.send(message, connection)
@@ -316,9 +321,13 @@ def _schedule_retry(notification_id: int, delay: float) -> None:
 
 
 def deliver_many(*, notification_ids: Iterable[int]) -> dict[int, str]:
-    """Send these rows over one SMTP connection. Per row: "sent", "failed", "cancelled",
-    "retry" (a temporary error; a retry is scheduled) or "skipped" (not ours to send: sent,
-    failed, or claimed by a live worker). A task that runs twice sends nothing twice.
+    """Send these rows. Per row: "sent", "failed", "cancelled", "retry" (a temporary error; a
+    retry is scheduled) or "skipped" (not ours to send: sent, failed, or claimed by a live
+    worker). A task that runs twice sends nothing twice.
+
+    A batch sends over up to NOTIFICATIONS_SMTP_CONNECTIONS connections at once, each in a
+    thread of its own taking the next row when it is done with one: most of a delivery is
+    waiting for the mail server and the database, so one process keeps several busy.
 
     Each row is marked sent right after the server accepted it, so a worker killed mid-batch
     leaves the rest claimed but unsent; the sweep takes them over once the claim is stale."""
@@ -327,26 +336,100 @@ def deliver_many(*, notification_ids: Iterable[int]) -> dict[int, str]:
     results = {pk: "skipped" for pk in ids if pk not in claimed}
     if not claimed:
         return results
-    checks = _Checks(claimed.values())
-    started = time.monotonic()
-    connection = get_connection(fail_silently=False)
-    try:
-        with attachments.one_batch():
-            for index, pk in enumerate(pk for pk in ids if pk in claimed):
-                if index and time.monotonic() - started > settings.NOTIFICATIONS_BATCH_SECONDS:
+    batch = _Batch(claimed, order=[pk for pk in ids if pk in claimed])
+    lanes = min(settings.NOTIFICATIONS_SMTP_CONNECTIONS, -(-len(claimed) // _ROWS_PER_LANE))
+    with attachments.one_batch():
+        if lanes <= 1:
+            results.update(batch.lane())
+        else:
+            pool = _lane_threads(lanes)
+            # A copy of this context per thread: the attachment memo is shared.
+            futures = [
+                pool.submit(contextvars.copy_context().run, batch.lane_in_thread)
+                for _lane in range(lanes)
+            ]
+            for future in futures:
+                results.update(future.result())
+    return results
+
+
+_pool: tuple[int, int, ThreadPoolExecutor] | None = None  # (pid, size, pool)
+_pool_lock = threading.Lock()
+
+
+def _lane_threads(size: int) -> ThreadPoolExecutor:
+    """The threads of this process that lanes run in. They live as long as the process, so
+    their database connections are reused as Django's CONN_MAX_AGE allows; a forked worker
+    child makes its own."""
+    global _pool
+    with _pool_lock:
+        if _pool is None or _pool[0] != os.getpid() or _pool[1] < size:
+            if _pool is not None and _pool[0] == os.getpid():
+                _pool[2].shutdown(wait=False)  # a larger setting (tests)
+            _pool = (os.getpid(), size, ThreadPoolExecutor(size, thread_name_prefix="outbox"))
+        return _pool[2]
+
+
+# A connection of its own pays off from about this many emails on (opening one costs about
+# as much as sending a few).
+_ROWS_PER_LANE = 10
+
+
+class _Batch:
+    """Claimed rows shared by the lanes of one deliver_many() call."""
+
+    def __init__(self, claimed: dict[int, Notification], order: list[int]):
+        self.claimed = claimed
+        self.checks = _Checks(claimed.values())
+        self.merge = Merge()
+        self.todo: queue.SimpleQueue[int] = queue.SimpleQueue()
+        for pk in order:
+            self.todo.put(pk)
+        self.started = time.monotonic()
+
+    def _take_rest(self) -> list[int]:
+        rest = []
+        with suppress(queue.Empty):
+            while True:
+                rest.append(self.todo.get_nowait())
+        return rest
+
+    def lane(self) -> dict[int, str]:
+        """Deliver rows over one SMTP connection until none is left."""
+        results: dict[int, str] = {}
+        connection = get_connection(fail_silently=False)
+        try:
+            while True:
+                try:
+                    pk = self.todo.get_nowait()
+                except queue.Empty:
+                    break
+                if (
+                    results
+                    and time.monotonic() - self.started > settings.NOTIFICATIONS_BATCH_SECONDS
+                ):
                     # Stay well inside the task time limit (a slow server, the rate limit):
                     # the rest is handed back, pending again, as a new batch.
-                    rest = [later for later in ids if later in claimed and later not in results]
+                    rest = [pk, *self._take_rest()]
                     _release(rest)
                     enqueue_many(rest)
                     break
-                results[pk] = _deliver_one(claimed[pk], connection, checks)
-    finally:
+                results[pk] = _deliver_one(self.claimed[pk], connection, self.checks, self.merge)
+        finally:
+            try:
+                connection.close()
+            except Exception:  # closing a dead connection must not hide the results
+                logger.debug("Closing the SMTP connection failed", exc_info=True)
+        return results
+
+    def lane_in_thread(self) -> dict[int, str]:
+        # This thread's own database connection: checked before, kept or closed after as
+        # for a web request (CONN_MAX_AGE, CONN_HEALTH_CHECKS).
+        close_old_connections()
         try:
-            connection.close()
-        except Exception:  # closing a dead connection must not hide the results
-            logger.debug("Closing the SMTP connection failed", exc_info=True)
-    return results
+            return self.lane()
+        finally:
+            close_old_connections()
 
 
 def _release(ids: list[int]) -> None:
@@ -460,10 +543,21 @@ def unsubscribe_token(*, user_id: int, kind: str) -> str:
 
 
 def unsubscribe_url(*, user_id: int, kind: str) -> str:
-    path = reverse(
-        "notifications:unsubscribe", args=[unsubscribe_token(user_id=user_id, kind=kind)]
-    )
-    return settings.SITE_URL + path
+    before, after = _unsubscribe_path(get_script_prefix())
+    return settings.SITE_URL + before + unsubscribe_token(user_id=user_id, kind=kind) + after
+
+
+_TOKEN_PLACEHOLDER = "TOKEN"
+
+
+@lru_cache(maxsize=8)
+def _unsubscribe_path(script_prefix: str) -> tuple[str, str]:
+    """The link's path around the token, resolved once (every optional email carries one; a
+    token is URL-safe base64 and colons, which reverse() leaves as they are)."""
+    before, _token, after = reverse(
+        "notifications:unsubscribe", args=[_TOKEN_PLACEHOLDER]
+    ).partition(_TOKEN_PLACEHOLDER)
+    return before, after
 
 
 def unsubscribe_target(token: str) -> tuple[User, catalogue.Kind] | None:

@@ -263,6 +263,9 @@ CELERY_TASK_IGNORE_RESULT = True
 CELERY_TASK_SOFT_TIME_LIMIT = 60
 CELERY_TASK_TIME_LIMIT = 90
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
+# Celery would close the database connections around every task; backend/celery.py applies
+# Django's CONN_MAX_AGE instead (a connection per outbox batch cost more than its emails' SQL).
+CELERY_DB_REUSE_MAX = 1_000_000
 CELERY_TIMEZONE = TIME_ZONE
 CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
 # Publishing a task must not hang a web request when the broker is down: the outbox sweep
@@ -361,6 +364,12 @@ NOTIFICATIONS_MAX_PER_SECOND = env.int("NOTIFICATIONS_MAX_PER_SECOND", default=2
 # connection; a batch hands its rest back after this many seconds (task time limit is 60 s).
 NOTIFICATIONS_BATCH_SIZE = env.int("NOTIFICATIONS_BATCH_SIZE", default=50)
 NOTIFICATIONS_BATCH_SECONDS = env.int("NOTIFICATIONS_BATCH_SECONDS", default=30)
+# SMTP connections one batch sends over at once (threads in the worker), within the mail
+# provider's limit on concurrent connections. SQLite serialises writers: one there.
+NOTIFICATIONS_SMTP_CONNECTIONS = env.int(
+    "NOTIFICATIONS_SMTP_CONNECTIONS",
+    default=1 if DATABASES["default"]["ENGINE"].endswith("sqlite3") else 3,
+)
 
 # --- Demo data ------------------------------------------------------------------------------
 DEMO_PASSWORD = env("DEMO_PASSWORD", default="komman-demo-2026")

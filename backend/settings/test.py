@@ -35,3 +35,6 @@ from .base import REDIS_URL  # noqa: E402
 if not REDIS_URL:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 NOTIFICATIONS_MAX_PER_SECOND = 0  # tests that measure the limit set it themselves
+# In-process tests run inside a transaction that the threads' own connections cannot see;
+# tests of the lanes turn them on in transactional tests, worker processes use the default.
+NOTIFICATIONS_SMTP_CONNECTIONS = 1

@@ -8,7 +8,8 @@ flushed first) and 14 (cache). Settings are production's, as the workers run the
 Then, against one aiosmtpd server on loopback in a process of its own that counts messages:
 
 - outbox: N reminder emails (notify() to N distinct people, one transaction) delivered by two
-  Celery worker processes (solo pool each), NOTIFICATIONS_MAX_PER_SECOND=0. Timed from the
+  Celery worker processes (solo pool each; each batch over NOTIFICATIONS_SMTP_CONNECTIONS
+  connections at once, production's default), NOTIFICATIONS_MAX_PER_SECOND=0. Timed from the
   commit (which publishes the batches) until the server has accepted all N;
 - plain loop (the practical limit): the same N messages, rendered beforehand, sent back to
   back over ONE smtplib connection; nothing rendered, nothing read or written in the database.
@@ -355,12 +356,16 @@ def main(argv: list[str] | None = None) -> int:
             connections.close_all()
             drop_database(database_url)
 
+    from django.conf import settings
+
+    lanes = settings.NOTIFICATIONS_SMTP_CONNECTIONS
     share = outbox["rate"] / plain["rate"]
     verdict = "PASS" if share >= TARGET_SHARE else "FAIL"
     print()
     print(f"Outbox delivery of {args.count:,} emails ({args.kind}), SMTP server on loopback")
     print(
-        f"  outbox ({WORKERS} Celery workers, solo pool): {outbox['rate']:8.1f} messages/s "
+        f"  outbox ({WORKERS} Celery workers, solo pool, {lanes} SMTP connections per "
+        f"batch): {outbox['rate']:8.1f} messages/s "
         f"({outbox['seconds']:.2f} s from the commit to the last message)"
     )
     print(
@@ -372,6 +377,7 @@ def main(argv: list[str] | None = None) -> int:
         "count": args.count,
         "kind": args.kind,
         "workers": WORKERS,
+        "smtp_connections_per_batch": lanes,
         "outbox": outbox,
         "plain_loop": plain,
         "ratio": share,

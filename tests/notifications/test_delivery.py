@@ -161,6 +161,44 @@ def test_a_batch_shares_one_connection_and_one_refusal_does_not_stop_the_rest(sm
     assert smtp.connections == 1
 
 
+@pytest.mark.django_db(transaction=True)  # the lanes' threads read committed rows only
+def test_a_large_batch_goes_over_several_connections_at_once_each_email_once(smtp, settings):
+    """NOTIFICATIONS_SMTP_CONNECTIONS lanes share one batch: every email goes out exactly
+    once, a refusal in one lane stops nothing, and no lane leaves a database connection open
+    (tests run with CONN_MAX_AGE=0)."""
+    settings.NOTIFICATIONS_SMTP_CONNECTIONS = 3
+    smtp.script["bad@example.org"] = ["550 5.1.1 User unknown"]
+    rows = [_notify(f"lane{i}@example.org") for i in range(40)]
+    rows.insert(17, _notify("bad@example.org"))
+    before = _open_database_connections()
+
+    results = deliver_many(notification_ids=[row.pk for row in rows])
+
+    assert sorted(smtp.accepted) == sorted(f"lane{i}@example.org" for i in range(40))
+    assert smtp.attempts["bad@example.org"] == 1
+    assert smtp.connections == 3
+    assert results[rows[17].pk] == "failed"
+    assert list(results.values()).count("sent") == 40
+    statuses = Notification.objects.filter(pk__in=[row.pk for row in rows])
+    assert sorted(statuses.values_list("status", flat=True)) == sorted(
+        [Notification.Status.SENT] * 40 + [Notification.Status.FAILED]
+    )
+    assert _open_database_connections() == before
+    # Delivering the same batch again sends nothing (every row is sent or failed).
+    assert set(deliver_many(notification_ids=[row.pk for row in rows]).values()) == {"skipped"}
+    assert len(smtp.accepted) == 40
+
+
+def _open_database_connections() -> int | None:
+    from django.db import connection
+
+    if connection.vendor != "postgresql":
+        return None
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT count(*) FROM pg_stat_activity WHERE datname = current_database()")
+        return cursor.fetchone()[0]
+
+
 def test_the_rate_limit_holds_a_send_until_the_next_second(settings):
     settings.NOTIFICATIONS_MAX_PER_SECOND = 3
     waits: list[float] = []

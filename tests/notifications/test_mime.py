@@ -5,13 +5,16 @@ names), Django's bytes and ours read back as the same message, and both are free
 
 from __future__ import annotations
 
+import base64
 import datetime as dt
 import email
+import re
 from email import policy
 
 import pytest
 from django.conf import settings
 from django.core.mail import BadHeaderError, EmailMessage, EmailMultiAlternatives, get_connection
+from django.core.mail.message import sanitize_address
 
 from notifications import catalogue, mime
 from notifications.models import Notification
@@ -32,6 +35,20 @@ ICS = (
     "BEGIN:VEVENT\r\nSUMMARY:Schulung „Interkulturelle Kompetenz“\r\nEND:VEVENT\r\n"
     "END:VCALENDAR\r\n"
 )
+
+
+def sample_context(kind: catalogue.Kind) -> dict:
+    """A context the kind's templates can be rendered with (every link an absolute URL)."""
+    url = settings.SITE_URL + "/ziel/"
+    context = {key: url for key in ("url", "application_url", "request_url", "accept_url")}
+    context.update({"days": 7, "link_days": 7, "position": 2, "hours": "2", "title": "Café „Ü“"})
+    context.update({kind.link: url} if kind.link else {})
+    if kind.code == "volunteers.training_reminder":  # its .ics comes from a real training
+        start = berlin(2027, 3, 28, 10)
+        sessions = [(start, start + dt.timedelta(hours=3))]
+        training = TrainingFactory(sessions=sessions, title="Sprachmittlung „Grundkurs“")
+        context = training_reminder_context(training, sessions)
+    return context
 
 
 def read(data: bytes) -> email.message.EmailMessage:
@@ -109,22 +126,13 @@ def email_with(
 )
 def test_every_kind_of_email_reads_the_same_either_way(kind, language):
     user = UserFactory(language=language, full_name="Олена Müller-Lüdenscheidt")
-    url = settings.SITE_URL + "/ziel/"
-    context = {key: url for key in ("url", "application_url", "request_url", "accept_url")}
-    context.update({"days": 7, "link_days": 7, "position": 2, "hours": "2", "title": "Café „Ü“"})
-    context.update({kind.link: url} if kind.link else {})
-    if kind.code == "volunteers.training_reminder":  # its .ics comes from a real training
-        start = berlin(2027, 3, 28, 10)
-        sessions = [(start, start + dt.timedelta(hours=3))]
-        training = TrainingFactory(sessions=sessions, title="Sprachmittlung „Grundkurs“")
-        context = training_reminder_context(training, sessions)
     notification = Notification.objects.create(
         recipient=user,
         to_email=user.email,
         kind=kind.code,
         language=language,
         dedupe_key=f"mime:{kind.code}:{language}",
-        context=context,
+        context=sample_context(kind),
     )
     message = render_notification(notification)
     data = assert_same(message)
@@ -171,12 +179,50 @@ def test_file_names_with_umlauts_quotes_and_backslashes(filename):
         "Reminder " + "x" * 1200,
         "Einladung: " + " ".join(["Sprachcafé"] * 60),
         "مرحبا بكم في منصة التطوع",
+        "Привіт 👋🏽 " * 30,
     ],
-    ids=["umlauts-long", "short", "ascii-over-998", "many-words", "arabic"],
+    ids=["umlauts-long", "short", "ascii-over-998", "many-words", "arabic", "emoji-long"],
 )
 def test_subjects_in_any_script_and_length(subject):
     data = assert_same(email_with(subject=subject))
     assert read(data)["Subject"] == subject
+
+
+@pytest.mark.parametrize(
+    ("name", "value"),
+    [
+        ("Subject", "Привіт 👋🏽 " * 30),
+        ("Subject", "ä"),
+        ("X-A-Rather-Long-Header-Name-Of-Forty-Chars", "Grüße aus Warendorf " * 8),
+    ],
+)
+def test_non_ascii_headers_fold_at_78_and_never_split_a_character(name, value):
+    line = mime._header(name, value).decode("ascii")
+    assert line.endswith("\r\n")
+    physical = line[:-2].split("\r\n")
+    assert all(len(part) <= 78 for part in physical), [len(part) for part in physical]
+    for word in re.findall(r"=\?utf-8\?b\?([A-Za-z0-9+/=]*)\?=", line):
+        base64.b64decode(word).decode("utf-8")  # strict: a split character fails here
+    parsed = read(line.encode("ascii") + b"\r\n")
+    assert parsed[name] == value
+
+
+@pytest.mark.parametrize(
+    "address",
+    [
+        "outbox17@example.org",
+        "Gross.Klein+tag@Example.ORG",
+        "o'hara@ki-warendorf.example",
+        "zwei..punkte@example.org",
+        '"mit leer"@example.org',
+        "post@müller-beckum.example",
+        "Jürgen Ähm <juergen@example.org>",
+        "KI <noreply@example.org>",
+        ("Zoë Beispiel", "zoe@example.org"),
+    ],
+)
+def test_envelope_addresses_are_what_django_would_use(address):
+    assert mime._address(address, "utf-8") == sanitize_address(address, "utf-8")
 
 
 @pytest.mark.parametrize(
