@@ -103,7 +103,7 @@ def _to_enqueue() -> list[int]:
 
 def _flush() -> None:
     """After a commit: hand every id written in this thread since the last flush to the
-    broker, in batches (a sweep that queues 5,000 reminders publishes 100 tasks, not 5,000).
+    broker, in batches (a sweep that queues 5,000 reminders publishes 50 tasks, not 5,000).
     An id of a row whose savepoint rolled back is harmless: its delivery finds nothing."""
     ids, _local.ids = _to_enqueue(), []
     enqueue_many(ids)

@@ -362,13 +362,13 @@ NOTIFICATIONS_RETRY_BACKOFF_MAX_SECONDS = env.float(
 NOTIFICATIONS_MAX_PER_SECOND = env.int("NOTIFICATIONS_MAX_PER_SECOND", default=25)
 # Deliveries published together after a commit or by the sweep share one task and one SMTP
 # connection; a batch hands its rest back after this many seconds (task time limit is 60 s).
-NOTIFICATIONS_BATCH_SIZE = env.int("NOTIFICATIONS_BATCH_SIZE", default=50)
+NOTIFICATIONS_BATCH_SIZE = env.int("NOTIFICATIONS_BATCH_SIZE", default=100)
 NOTIFICATIONS_BATCH_SECONDS = env.int("NOTIFICATIONS_BATCH_SECONDS", default=30)
 # SMTP connections one batch sends over at once (threads in the worker), within the mail
 # provider's limit on concurrent connections. SQLite serialises writers: one there.
 NOTIFICATIONS_SMTP_CONNECTIONS = env.int(
     "NOTIFICATIONS_SMTP_CONNECTIONS",
-    default=1 if DATABASES["default"]["ENGINE"].endswith("sqlite3") else 3,
+    default=1 if DATABASES["default"]["ENGINE"].endswith("sqlite3") else 4,
 )
 
 # --- Demo data ------------------------------------------------------------------------------
