@@ -199,6 +199,12 @@ def _open_database_connections() -> int | None:
         return cursor.fetchone()[0]
 
 
+def test_the_outcome_statement_writes_to_the_models_table():
+    from notifications.services import _FINISH_SQL
+
+    assert _FINISH_SQL.split()[:2] == ["UPDATE", Notification._meta.db_table]
+
+
 def test_the_rate_limit_holds_a_send_until_the_next_second(settings):
     settings.NOTIFICATIONS_MAX_PER_SECOND = 3
     waits: list[float] = []
