@@ -360,8 +360,8 @@ NOTIFICATIONS_RETRY_BACKOFF_MAX_SECONDS = env.float(
 # All workers together send at most this many emails per second (0: no limit); set it below
 # the mail provider's limit.
 NOTIFICATIONS_MAX_PER_SECOND = env.int("NOTIFICATIONS_MAX_PER_SECOND", default=25)
-# Deliveries published together after a commit or by the sweep share one task and one SMTP
-# connection; a batch hands its rest back after this many seconds (task time limit is 60 s).
+# Deliveries published together after a commit or by the sweep share one task and its SMTP
+# connections; a batch hands its rest back after this many seconds (task time limit is 60 s).
 NOTIFICATIONS_BATCH_SIZE = env.int("NOTIFICATIONS_BATCH_SIZE", default=100)
 NOTIFICATIONS_BATCH_SECONDS = env.int("NOTIFICATIONS_BATCH_SECONDS", default=30)
 # SMTP connections one batch sends over at once (threads in the worker), within the mail
