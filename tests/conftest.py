@@ -36,12 +36,12 @@ def require_service(name: str, url: str) -> None:
         pytest.skip(message)
 
 
-def redis_url(db: int = 15) -> str:
-    """The Redis the tests use: the configured broker if it is Redis, else the local default."""
+def redis_url(purpose: str = "broker") -> str:
+    """The Redis the tests use: the configured broker if it is Redis, else the local default;
+    `purpose` names one of this test worker's own databases (settings.TEST_REDIS_DBS)."""
     url = settings.CELERY_BROKER_URL
-    if url.startswith("redis://"):
-        return url
-    return f"redis://127.0.0.1:6379/{db}"
+    base = url.rsplit("/", 1)[0] if url.startswith("redis://") else "redis://127.0.0.1:6379"
+    return f"{base}/{settings.TEST_REDIS_DBS[purpose]}"
 
 
 def totp_code(secret: str = TOTP_SECRET) -> str:

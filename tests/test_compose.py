@@ -21,6 +21,7 @@ from urllib.parse import urlsplit
 
 import pytest
 import yaml
+from django.conf import settings
 
 ROOT = Path(__file__).resolve().parents[1]
 VENV_BIN = Path(sys.executable).parent
@@ -394,8 +395,8 @@ def _wait_for(check, what: str, timeout: float = 30) -> subprocess.CompletedProc
 @pytest.fixture
 def local_stack(tmp_path) -> Iterator[dict]:
     """The compose environment with the service host names mapped to this machine: a scratch
-    PostgreSQL database, Redis databases 12 and 13 (not used by anything else), and tmp_path
-    in place of /var/lib/komman."""
+    PostgreSQL database, two Redis databases of this test worker's own (not used by anything
+    else), and tmp_path in place of /var/lib/komman."""
     _require("PostgreSQL", "127.0.0.1", 5432)
     _require("Redis", "127.0.0.1", 6379)
     database = f"komman_compose_{secrets.token_hex(4)}"
@@ -404,8 +405,8 @@ def local_stack(tmp_path) -> Iterator[dict]:
     env = service("web")["environment"]
     env.update(
         DATABASE_URL=f"postgres://postgres@127.0.0.1:5432/{database}",
-        CELERY_BROKER_URL="redis://127.0.0.1:6379/13",
-        REDIS_URL="redis://127.0.0.1:6379/12",
+        CELERY_BROKER_URL=f"redis://127.0.0.1:6379/{settings.TEST_REDIS_DBS['compose_broker']}",
+        REDIS_URL=f"redis://127.0.0.1:6379/{settings.TEST_REDIS_DBS['compose_cache']}",
         EMAIL_URL=f"smtp://127.0.0.1:{_free_port()}",
     )
     env = {k: v.replace("/var/lib/komman", str(tmp_path)) for k, v in env.items()}

@@ -9,9 +9,7 @@ import http.server
 import logging
 import os
 import re
-import shutil
 import struct
-import subprocess
 import threading
 import urllib.request
 import zlib
@@ -32,6 +30,7 @@ from backend.documents import (
     sha256_hex,
     static_file_for_url,
 )
+from tests.pdf import pdf_text
 
 IN_CI = os.environ.get("CI", "").lower() in {"1", "true", "yes"}
 
@@ -111,20 +110,6 @@ def pdf_streams(pdf: bytes) -> bytes:
 def image_count(pdf: bytes) -> int:
     # Image XObjects are streams, never inside object streams, so their dictionary is plain text.
     return pdf.count(b"/Subtype /Image")
-
-
-def pdf_text(pdf: bytes, tmp_path: Path) -> str:
-    if shutil.which("pdftotext") is None:
-        message = "pdftotext (poppler-utils) is needed to read the text of a PDF"
-        if IN_CI:
-            pytest.fail(message)
-        pytest.skip(message)
-    path = tmp_path / "out.pdf"
-    path.write_bytes(pdf)
-    result = subprocess.run(
-        ["pdftotext", "-enc", "UTF-8", str(path), "-"], capture_output=True, check=True
-    )
-    return result.stdout.decode()
 
 
 def test_network_and_file_urls_are_not_fetched(pdf_templates, http_server, tmp_path, caplog):
@@ -220,7 +205,7 @@ def test_kern_font_is_served_to_weasyprint(pdf_templates):
     assert b"Fira-Sans" not in pdf_streams(render_pdf(without_font, {}))
 
 
-def test_user_text_is_escaped_and_plain_values_render(pdf_templates, tmp_path):
+def test_user_text_is_escaped_and_plain_values_render(pdf_templates):
     name = pdf_templates(
         "_letter.html",
         """{% extends "pdf/base.html" %}{% block content %}
@@ -238,7 +223,7 @@ def test_user_text_is_escaped_and_plain_values_render(pdf_templates, tmp_path):
 
     pdf = render_pdf(name, context)
 
-    text = pdf_text(pdf, tmp_path)
+    text = pdf_text(pdf)
     assert "<script>alert(1)</script><b>x</b>" in text
     assert "Café <i>Begegnung</i>: 3" in text
     assert "Datum: 01.03.2026, Betrag: 250,00 EUR" in text  # German number format

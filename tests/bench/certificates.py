@@ -10,7 +10,7 @@ then times side by side in the same process:
   per batch of 50, split into one standalone PDF per person).
 
 Prints certificates per second for both, the ratio, and the median and largest PDF size of
-the batch; checks a sample of the batch PDFs with pdfinfo (one page each). Exit status 1 when
+the batch; checks a sample of the batch PDFs with PDFium (one page each). Exit status 1 when
 the target (10x the baseline, every PDF under 150 KB) is missed.
 """
 
@@ -19,11 +19,12 @@ from __future__ import annotations
 import argparse
 import os
 import statistics
-import subprocess
 import sys
 import tempfile
 import time
 from pathlib import Path
+
+from tests.pdf import pdf_pages
 
 BASELINE_SAMPLE = 20
 TARGET_RATIO = 10.0
@@ -91,16 +92,6 @@ def _build(attendees: int):
     return training
 
 
-def _pdfinfo_pages(pdf: bytes) -> str:
-    with tempfile.NamedTemporaryFile(suffix=".pdf") as handle:
-        handle.write(pdf)
-        handle.flush()
-        out = subprocess.run(  # noqa: S603, S607 (poppler-utils, our own temp file)
-            ["pdfinfo", handle.name], capture_output=True, check=True, text=True
-        ).stdout
-    return next(line.split()[-1] for line in out.splitlines() if line.startswith("Pages:"))
-
-
 def measure(attendees: int) -> dict:
     """Time the baseline on a sample and the batch on everyone (needs _setup first)."""
     from backend.documents import render_pdf
@@ -131,7 +122,7 @@ def measure(attendees: int) -> dict:
 
     sizes = sorted(len(pdf) for pdf in rendered.values())
     step = max(1, len(certificates) // BASELINE_SAMPLE)
-    pages = {_pdfinfo_pages(rendered[c.pk]) for c in certificates[::step]}
+    pages = {str(pdf_pages(rendered[c.pk])) for c in certificates[::step]}
     baseline_rate = len(sample) / baseline_seconds
     batch_rate = len(rendered) / batch_seconds
     return {
@@ -172,7 +163,7 @@ def main(argv: list[str] | None = None) -> int:
     print(
         f"  PDF size: median {result['median_bytes'] / 1024:.1f} KB, "
         f"max {result['max_bytes'] / 1024:.1f} KB (limit {MAX_BYTES // 1024} KB); "
-        f"pages per PDF (pdfinfo, sample): {', '.join(result['pages_seen'])}"
+        f"pages per PDF (PDFium, sample): {', '.join(result['pages_seen'])}"
     )
     ok = (
         result["ratio"] >= TARGET_RATIO

@@ -1,4 +1,4 @@
-"""Decision letters, rendered for real (WeasyPrint) and read back with poppler's pdftotext:
+"""Decision letters, rendered for real (WeasyPrint) and read back with PDFium (tests/pdf.py):
 what an applicant typed appears literally (escaped, never interpreted), the approval states
 amount, period, proof-of-use deadline and conditions, the rejection its reasons; a stored letter
 is re-rendered only when its PDF is missing."""
@@ -6,38 +6,19 @@ is re-rendered only when its PDF is missing."""
 from __future__ import annotations
 
 import hashlib
-import re
-import shutil
-import subprocess
-import tempfile
 from decimal import Decimal
 
 import pytest
 
 from funding.models import Application, DecisionLetter
 from funding.services import letters, review
+from tests.pdf import pdf_words
 
 from .factories import ApplicationFactory, approved, lead_user, staff_user, submitted
 
 pytestmark = pytest.mark.django_db
 
 MARKUP = "<script>alert(1)</script> & <b>x</b>"
-
-
-def pdf_text(pdf: bytes) -> str:
-    """The text of a PDF as pdftotext reads it, whitespace collapsed."""
-    if shutil.which("pdftotext") is None:
-        pytest.fail("pdftotext (poppler-utils) is needed to read the letters")
-    with tempfile.NamedTemporaryFile(suffix=".pdf") as handle:
-        handle.write(pdf)
-        handle.flush()
-        result = subprocess.run(  # noqa: S603 (fixed tool, our own temp file)
-            ["pdftotext", "-enc", "UTF-8", handle.name, "-"],  # noqa: S607
-            capture_output=True,
-            check=True,
-            timeout=30,
-        )
-    return re.sub(r"\s+", " ", result.stdout.decode())
 
 
 def marked_up_application(**kwargs) -> Application:
@@ -68,7 +49,7 @@ def test_the_approval_letter_shows_typed_markup_literally_and_every_fact():
     pdf = bytes(letter.pdf)
     assert letter.kind == DecisionLetter.Kind.APPROVAL
     assert letter.sha256 == hashlib.sha256(pdf).hexdigest()
-    text = pdf_text(pdf)
+    text = pdf_words(pdf)
     for typed in (f"Treffpunkt {MARKUP}", f"Beschreibung {MARKUP}", f"Auflage {MARKUP}"):
         assert typed in text
     assert f"Honorar {MARKUP}" in text
@@ -93,7 +74,7 @@ def test_the_rejection_letter_gives_the_reasons_literally():
     review.decision_sign(application=application, actor=lead_user())
     application.refresh_from_db()
 
-    text = pdf_text(bytes(application.letter.pdf))
+    text = pdf_words(bytes(application.letter.pdf))
 
     assert application.letter.kind == DecisionLetter.Kind.REJECTION
     assert f"Begründung {MARKUP}" in text

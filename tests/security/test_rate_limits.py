@@ -8,8 +8,6 @@ counters, and so do all web processes, because they live in Redis.
 
 from __future__ import annotations
 
-from urllib.parse import urlsplit, urlunsplit
-
 import pytest
 from allauth.account.adapter import get_adapter
 from django.core.cache import cache
@@ -24,8 +22,6 @@ from .conftest import production_settings
 
 pytestmark = [pytest.mark.django_db, pytest.mark.services]
 
-# A Redis database of its own: cleared before and after, never the broker's or the app's.
-RATE_LIMIT_REDIS_DB = 13
 ATTACKER = "198.51.100.7"
 NEIGHBOUR = "198.51.100.8"
 
@@ -35,8 +31,8 @@ def redis_cache(settings):
     """The default cache is Redis, as in production; yields a raw client on the same database."""
     import redis
 
-    parts = urlsplit(redis_url())
-    url = urlunsplit(parts._replace(path=f"/{RATE_LIMIT_REDIS_DB}"))
+    # A Redis database of its own: cleared before and after, never the broker's or the app's.
+    url = redis_url("rate_limits")
     require_service("Redis", url)
     settings.CACHES = {
         "default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": url}

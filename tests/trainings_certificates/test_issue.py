@@ -11,6 +11,7 @@ from django.core.exceptions import PermissionDenied
 from backend.errors import InvalidTransition, ValidationFailed
 from backend.models import StatusChange
 from notifications.models import Notification
+from tests.pdf import pdf_pages, pdf_text
 from volunteers.models import Registration, TrainingCertificate
 from volunteers.services import training_certificates as service
 from volunteers.services.training_certificates import (
@@ -22,7 +23,6 @@ from volunteers.services.training_certificates import (
 )
 
 from .conftest import enrol
-from .pdf import pdf_info, pdf_text
 
 pytestmark = pytest.mark.django_db
 
@@ -137,7 +137,7 @@ def test_a_missing_pdf_is_rendered_again_with_the_same_code(training, attendee, 
     assert bytes(certificate.pdf) == pdf
     assert certificate.sha256 == service.sha256_hex(pdf)
     assert certificate.code in pdf_text(pdf)
-    assert pdf_info(pdf)["Pages"] == "1"
+    assert pdf_pages(pdf) == 1
 
 
 def test_revoking_needs_a_reason_and_is_audited(training, attendee, staff_with_mfa):

@@ -4,13 +4,8 @@ confirmed assignment, and a way to read the text of a PDF."""
 
 from __future__ import annotations
 
-import shutil
-import subprocess
-from pathlib import Path
-
 import pytest
 
-from tests.conftest import IN_CI
 from tests.factories import MembershipFactory, OrganisationFactory, TownFactory, VolunteerFactory
 from tests.volunteers.factories import AssignmentFactory, HelpRequestFactory
 from volunteers.models import Consent
@@ -52,18 +47,3 @@ def helper(db):
 @pytest.fixture
 def assignment(open_request, helper):
     return AssignmentFactory(help_request=open_request, volunteer=helper, confirmed=True)
-
-
-def pdf_text(pdf: bytes, tmp_path: Path) -> str:
-    """The text of a PDF as pdftotext reads it, whitespace collapsed to single spaces."""
-    if shutil.which("pdftotext") is None:
-        message = "pdftotext (poppler-utils) is needed to read the text of a PDF"
-        if IN_CI:
-            pytest.fail(message)
-        pytest.skip(message)
-    path = tmp_path / "document.pdf"
-    path.write_bytes(pdf)
-    result = subprocess.run(
-        ["pdftotext", "-enc", "UTF-8", str(path), "-"], capture_output=True, check=True
-    )
-    return " ".join(result.stdout.decode().split())

@@ -12,6 +12,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from tests.factories import VolunteerFactory
+from tests.pdf import pdf_words
 from tests.volunteers.factories import AssignmentFactory, HoursEntryFactory
 from volunteers.models import VolunteerCertificate
 from volunteers.services import certificates
@@ -23,8 +24,6 @@ from volunteers.services.certificates import (
     certificate_values,
 )
 from volunteers.services.hours import hours_confirm, hours_log
-
-from .conftest import pdf_text
 
 pytestmark = pytest.mark.django_db
 
@@ -57,7 +56,7 @@ def test_codes_are_readable_and_avoid_ambiguous_characters():
     assert not set("".join(codes)) & set("01ILO")
 
 
-def test_the_pdf_shows_name_activities_hours_and_code(assignment, helper, tmp_path):
+def test_the_pdf_shows_name_activities_hours_and_code(assignment, helper):
     HoursEntryFactory(assignment=assignment, confirmed=True, hours=Decimal("2.50"))
     HoursEntryFactory(
         assignment=assignment,
@@ -72,7 +71,7 @@ def test_the_pdf_shows_name_activities_hours_and_code(assignment, helper, tmp_pa
     pdf = bytes(certificate.pdf)
     assert pdf.startswith(b"%PDF-")
     assert CODE.match(certificate.code)
-    text = pdf_text(pdf, tmp_path)
+    text = pdf_words(pdf)
     assert "Ehrenamtsnachweis" in text
     assert "Hanna Helferin" in text
     assert "Flüchtlingshilfe Ahlen" in text
@@ -84,13 +83,13 @@ def test_the_pdf_shows_name_activities_hours_and_code(assignment, helper, tmp_pa
     assert "Kommunales Integrationszentrum Kreis Warendorf" in text
 
 
-def test_html_in_names_is_printed_as_text(open_request, tmp_path):
+def test_html_in_names_is_printed_as_text(open_request):
     volunteer = VolunteerFactory(full_name='<b>Zoe</b> & "Co" <script>x()</script>')
     open_request.organisation.name = "<i>Verein</i> & Freunde"
     open_request.organisation.save(update_fields=["name"])
     AssignmentFactory(help_request=open_request, volunteer=volunteer, confirmed=True)
 
-    text = pdf_text(bytes(certificate_for(volunteer=volunteer).pdf), tmp_path)
+    text = pdf_words(bytes(certificate_for(volunteer=volunteer).pdf))
 
     assert '<b>Zoe</b> & "Co" <script>x()</script>' in text
     assert "<i>Verein</i> & Freunde" in text
@@ -150,7 +149,7 @@ def test_the_sha256_is_that_of_the_stored_bytes(assignment, helper):
     assert certificate.sha256 == sha256_hex(bytes(certificate.pdf))
 
 
-def test_ehrenamtskarte_thresholds_are_shown(assignment, helper, tmp_path, settings):
+def test_ehrenamtskarte_thresholds_are_shown(assignment, helper, settings):
     settings.EHRENAMTSKARTE_HOURS_PER_YEAR = 20
     settings.EHRENAMTSKARTE_HOURS_PER_WEEK = 4
     settings.EHRENAMTSKARTE_YEARS = 2
@@ -158,14 +157,14 @@ def test_ehrenamtskarte_thresholds_are_shown(assignment, helper, tmp_path, setti
     for days in (400, 401):
         HoursEntryFactory(assignment=assignment, confirmed=True, hours=12, date=days_ago(days))
 
-    not_yet = pdf_text(bytes(certificate_for(volunteer=helper).pdf), tmp_path)
+    not_yet = pdf_words(bytes(certificate_for(volunteer=helper).pdf))
     assert "noch nicht erfüllt" in not_yet
     assert "Letzte 52 Wochen: 0,00 h" in not_yet
     assert "Woche 53 bis 104 davor: 24,00 h" in not_yet
 
     for days in (10, 11):
         HoursEntryFactory(assignment=assignment, confirmed=True, hours=12, date=days_ago(days))
-    text = pdf_text(bytes(certificate_for(volunteer=helper).pdf), tmp_path)
+    text = pdf_words(bytes(certificate_for(volunteer=helper).pdf))
     assert "Ehrenamtskarte NRW sind nach den bestätigten Stunden erfüllt" in text
     assert "20 Stunden in jedem Jahr" in text
     assert "Letzte 52 Wochen: 24,00 h" in text
@@ -178,10 +177,10 @@ def test_the_certificate_is_not_re_rendered_just_because_a_day_passed(assignment
     assert certificate_for(volunteer=helper, today=today + dt.timedelta(days=1)).pk == first.pk
 
 
-def test_trainings_have_their_place_on_the_certificate(assignment, helper, tmp_path):
+def test_trainings_have_their_place_on_the_certificate(assignment, helper):
     values = certificate_values(volunteer=helper)
     assert values["trainings"] == []
-    text = pdf_text(bytes(certificate_for(volunteer=helper).pdf), tmp_path)
+    text = pdf_words(bytes(certificate_for(volunteer=helper).pdf))
     assert "Besuchte Fortbildungen" in text
     assert "Bisher sind keine Fortbildungen erfasst." in text
 
@@ -206,11 +205,11 @@ def test_download_is_an_uncached_pdf_attachment_named_after_the_code(client, ass
     assert VolunteerCertificate.objects.count() == 1
 
 
-def test_each_account_downloads_only_its_own_certificate(client, assignment, helper, tmp_path):
+def test_each_account_downloads_only_its_own_certificate(client, assignment, helper):
     other = VolunteerFactory(full_name="Otto Anders")
     client.force_login(other)
 
-    text = pdf_text(client.get(URL).content, tmp_path)
+    text = pdf_words(client.get(URL).content)
 
     assert "Otto Anders" in text
     assert "Hanna Helferin" not in text
