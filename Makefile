@@ -8,21 +8,34 @@ PY := $(BIN)/python
 PORT ?= 8000
 export DJANGO_SETTINGS_MODULE ?= backend.settings.local
 
-.PHONY: run test setup lock dirs lint format fuzz bench audit browser messages clean help
+.DELETE_ON_ERROR:
+.PHONY: run test setup system lock dirs lint format fuzz bench audit messages clean help
 
 help:
 	@echo "make run    - set up and serve the platform with demo data on http://127.0.0.1:$(PORT)"
 	@echo "make test   - set up and run the test suite"
 	@echo "make lint   - ruff"
 
+## System packages (Debian): installed when make runs as root, else one line says which and how.
+## SYSTEM is what the goal needs: run (default), test or bench.
+SYSTEM ?= run
+run: SYSTEM = run
+test: SYSTEM = test
+bench: SYSTEM = bench
+system:
+	@PYTHON=$(PYTHON) scripts/system-packages $(SYSTEM)
+
 ## Python environment from the lock files (hash-checked), rebuilt when a lock changes.
 ## requirements.lock: what production runs (the Docker image); requirements-dev.lock adds the
 ## test and lint tools. Regenerate both with `make lock` after changing pyproject.toml.
+## The marker .installed is written last: a failed step leaves nothing the next run trusts.
 $(VENV)/.installed: requirements.lock requirements-dev.lock
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "Python 3.11+ is required (found " + sys.version.split()[0] + "); set PYTHON=python3.11")'
-	test -x $(PY) || $(PYTHON) -m venv $(VENV)
-	$(PY) -m pip install --quiet --require-hashes --no-deps -r requirements-dev.lock
-	touch $@
+	@$(PY) -m pip --version >/dev/null 2>&1 || { rm -rf $(VENV) && $(PYTHON) -m venv $(VENV); } || \
+	  { rm -rf $(VENV); echo "Could not create the virtual environment with $(PYTHON) -m venv (on Debian: sudo apt-get install -y python3-venv)." >&2; exit 1; }
+	@$(PY) -m pip install --quiet --require-hashes --no-deps -r requirements-dev.lock || \
+	  { echo "Could not install the Python packages of requirements-dev.lock (is PyPI reachable?); run make again when it is." >&2; exit 1; }
+	@touch $@
 
 lock:
 	uv pip compile pyproject.toml --generate-hashes --python-version 3.11 -o requirements.lock --no-header -q
@@ -30,9 +43,9 @@ lock:
 
 ## Front-end assets (KERN UX, htmx) from npm, served by the app.
 node_modules/.installed: package.json package-lock.json
-	@command -v npm >/dev/null || { echo "npm (Node.js) is required: apt-get install nodejs npm"; exit 1; }
-	npm ci --no-audit --no-fund --loglevel=error
-	touch $@
+	@npm ci --no-audit --no-fund --loglevel=error || \
+	  { rm -rf node_modules; echo "Could not install the front-end packages with npm ci (is the npm registry reachable?); run make again when it is." >&2; exit 1; }
+	@touch $@
 
 dirs:
 	@mkdir -p var/broker/queue var/broker/processed var/broker/control var/mail var/cache var/private
@@ -41,7 +54,7 @@ dirs:
 messages: $(VENV)/.installed
 	$(PY) manage.py compilemessages --ignore=.venv --ignore=node_modules -v0
 
-setup: $(VENV)/.installed node_modules/.installed dirs messages
+setup: system $(VENV)/.installed node_modules/.installed dirs messages
 
 run: setup
 	$(PY) manage.py migrate --noinput -v0
@@ -49,13 +62,11 @@ run: setup
 	@echo "Serving on http://127.0.0.1:$(PORT) (web + worker + beat); Ctrl-C stops all three."
 	PATH="$(CURDIR)/$(BIN):$$PATH" PORT=$(PORT) $(BIN)/honcho start -f Procfile
 
-test: setup browser
-	DJANGO_SETTINGS_MODULE=backend.settings.test $(BIN)/pytest $(PYTEST_ARGS)
-
-## Debian's Chromium for the browser tests (Playwright drives it; it never downloads one).
-browser:
-	@command -v chromium >/dev/null || { echo "installing Debian's chromium"; \
-	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; }
+## The suite runs on every core (pytest-xdist; at most three workers: each has its own Redis
+## databases, see backend/settings/test.py). TEST_WORKERS=0 runs it in one process.
+TEST_WORKERS ?= auto
+test: setup
+	DJANGO_SETTINGS_MODULE=backend.settings.test $(BIN)/pytest -n $(TEST_WORKERS) --maxprocesses=3 $(PYTEST_ARGS)
 
 ## API fuzzing against the live schema, as anonymous and as every demo role.
 fuzz: setup
@@ -64,7 +75,6 @@ fuzz: setup
 ## Benchmarks (not part of `make test`): `make bench`, `make bench SCALE=10000`.
 SCALE ?= 100000
 bench: setup
-	@command -v wrk >/dev/null || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq wrk >/dev/null; }
 	$(PY) -m tests.bench.run --scale $(SCALE)
 	$(PY) -m tests.bench.certificates --attendees 500
 	$(PY) -m tests.bench.outbox --count 10000

@@ -96,7 +96,9 @@ def journey(browser, live_server, request):
         locale="de-DE", viewport={"width": 1280, "height": 900}, base_url=live_server.url
     )
     page = context.new_page()
-    page.set_default_timeout(15_000)
+    # A hang guard for each step (Playwright's own default): pages answer within a second or
+    # two, but a busy machine running the suite on every core may need longer.
+    page.set_default_timeout(30_000)
     current = Journey(page, request.node.name)
     # No page may ask any other host for anything (no CDN, no fonts, no tracking).
     page.on(

@@ -20,6 +20,18 @@ from .factories import TEST_PASSWORD, UserFactory, VolunteerFactory
 pytest_plugins = ["tests.browser"]
 
 IN_CI = os.environ.get("CI", "").lower() in {"1", "true", "yes"}
+# CI runs the randomised and concurrency tests at full strength; a local `make test` runs them
+# lighter (TEST_EFFORT=full runs the CI amounts locally). See effort().
+FULL_EFFORT = IN_CI or os.environ.get("TEST_EFFORT", "").lower() == "full"
+
+
+def effort(*, ci: int, local: int) -> int:
+    """How many repetitions, steps or examples a randomised or concurrency test runs: `ci` in
+    CI (and with TEST_EFFORT=full), `local` in a local run. The test is the same either way;
+    only how long it searches differs."""
+    return ci if FULL_EFFORT else local
+
+
 TOTP_SECRET = "JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP"
 
 
@@ -80,6 +92,20 @@ def _clear_cache():
 
     cache.clear()
     yield
+
+
+@contextmanager
+def module_transaction(django_db_blocker):
+    """Rows built once for all tests of a module, as Django's TestCase.setUpTestData does: a
+    module-scoped fixture builds them inside this transaction, which is rolled back after the
+    module. Each test (pytest-django's `db`) runs in a savepoint inside it, so what one test
+    changes, the next does not see. Hand each test a deep copy of the Python objects too
+    (copy.deepcopy), so that an object one test changed in memory reaches no other."""
+    from django.db import transaction
+
+    with django_db_blocker.unblock(), transaction.atomic():
+        yield
+        transaction.set_rollback(True)
 
 
 @contextmanager

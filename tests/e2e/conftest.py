@@ -12,7 +12,7 @@ def _other_browser(browser, live_server, name: str):
         locale="de-DE", viewport={"width": 1280, "height": 900}, base_url=live_server.url
     )
     page = context.new_page()
-    page.set_default_timeout(15_000)
+    page.set_default_timeout(30_000)  # a hang guard, as in tests/browser.py
     current = Journey(page, name)
     page.on(
         "request",

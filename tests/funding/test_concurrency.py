@@ -23,6 +23,7 @@ from django.db.models import F, Sum
 from funding.models import Application, BuildingBlock, DecisionLetter, Payment, ProgrammeYear
 from funding.services import letters, payments, proof, review
 from notifications.models import Notification
+from tests.conftest import effort
 from tests.factories import MembershipFactory, TownFactory
 from tests.volunteers.test_concurrency import run_in_parallel, summary
 
@@ -43,7 +44,7 @@ POT = Decimal("10000.00")
 AMOUNT = Decimal("500.00")
 CASES = 100
 LEADS = 5
-REPETITIONS = 20
+REPETITIONS = effort(ci=20, local=5)
 
 
 def proposed_cases(year: ProgrammeYear, *, organisation, town, staff) -> list[Application]:

@@ -37,13 +37,14 @@ from backend.models import StatusChange
 from funding.models import Application, BuildingBlock, DecisionLetter, Payment, ProgrammeYear
 from funding.services import payments, proof, review
 from funding.services.applications import application_submit, application_withdraw
+from tests.conftest import effort
 from tests.factories import MembershipFactory
 
 from .factories import ApplicationFactory, ProgrammeYearFactory, block, lead_user, staff_user
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("fast_letters")]
 
-EXAMPLES, STEPS = 30, 40
+EXAMPLES, STEPS = effort(ci=30, local=10), 40
 ZERO = Decimal("0.00")
 S = Application.Status
 # The year's pot is below the sum of its blocks' pots, and staff cut and raise pots on the

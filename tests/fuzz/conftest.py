@@ -1,30 +1,31 @@
-"""The target of the API fuzz run: the app in a live server thread against the test database,
-with the demo data and a token per role.
+"""The target of the API fuzz run: the WSGI application, called in-process, against the demo
+data, with a token per role.
 
-The data is seeded once per module, not per test: seeding and flushing for every operation and
-role would cost more than the fuzzing. The requests really change it (PATCH /api/v1/me/), in
-the same order on every run."""
+The demo data is seeded once per module inside a transaction that is rolled back after the
+module (tests.conftest.module_transaction); each fuzz test runs in a savepoint inside it, so
+the requests really change data (PATCH /api/v1/me/) and the next test starts from the seed
+again. In-process calls skip the socket and the server thread of a live server, which made up
+a good part of the fuzz run's time; the requests still pass through every middleware."""
 
 from __future__ import annotations
 
-import io
+import copy
+from collections.abc import Iterator
 from dataclasses import dataclass
-from pathlib import Path, PurePath
+from pathlib import PurePath
 
 import pytest
-import requests
-from django.contrib.staticfiles.handlers import StaticFilesHandler
+from django.core.handlers.wsgi import WSGIHandler
 from django.core.management import call_command
-from django.db import connection
-from django.test.testcases import LiveServerThread
-from django.test.utils import modify_settings
+from django.core.signals import request_finished, request_started
+from django.db import close_old_connections, connection
+from django.test import Client
 from rest_framework.authtoken.models import Token
 
 from backend.accounts.models import User
-from notifications.services import notify
-from tests.conftest import eager_tasks
+from notifications.services import deliver_many, notify
+from tests.conftest import module_transaction
 
-HOST = "127.0.0.1"
 # Who the API is fuzzed as. seed_demo gives the KI accounts a TOTP device, so their tokens are
 # accepted (backend/api/authentication.py).
 ROLES = {
@@ -39,35 +40,47 @@ ROLES = {
 LOOKUP_ROLE = "ki_lead"
 
 
+class InProcessApp:
+    """Django's WSGI handler called on this thread's database connection, inside the test's
+    transaction: like Django's test client, it keeps Django from closing that connection at
+    the start and end of each request."""
+
+    def __init__(self) -> None:
+        self.handler = WSGIHandler()
+
+    def __call__(self, environ, start_response):
+        request_started.disconnect(close_old_connections)
+        request_finished.disconnect(close_old_connections)
+        try:
+            response = self.handler(environ, start_response)
+            try:
+                return [b"".join(response)]
+            finally:
+                response.close()  # sends request_finished
+        finally:
+            request_started.connect(close_old_connections)
+            request_finished.connect(close_old_connections)
+
+
 @dataclass
 class FuzzTarget:
-    url: str
     headers: dict[str, dict[str, str]]  # role -> request headers
 
 
-@pytest.hookimpl(trylast=True)
-def pytest_collection_modifyitems(items):
-    """Run the fuzz tests after all others, for the reason Django runs TransactionTestCase last:
-    they commit data and flush the database afterwards, which also removes what migrations
-    created (the named Site) and what later TestCase-style tests would expect."""
-    here = Path(__file__).parent
-    items.sort(key=lambda item: item.path.is_relative_to(here))
-
-
 def _refuse_unless_test_database() -> None:
-    """The fixture seeds and then flushes: never do that to a real database. pytest-django
-    points the connection at the test database only when a collected test is marked django_db."""
+    """Never seed a real database. pytest-django points the connection at the test database
+    only when a collected test is marked django_db."""
     name = PurePath(str(connection.settings_dict["NAME"])).name
     if not name.startswith("test"):
-        pytest.fail(f"Refusing to seed and flush {name!r}: not a test database.")
+        pytest.fail(f"Refusing to seed {name!r}: not a test database.")
 
 
 def _seed() -> None:
-    call_command("seed_demo", stdout=io.StringIO())
+    call_command("seed_demo", verbosity=0)
     # Outbox rows for the outbox endpoints, delivered at once (locmem email backend).
-    with eager_tasks():
-        for user in User.objects.order_by("pk"):
-            notify(kind="system.test", recipient=user, dedupe_key=f"fuzz:{user.pk}")
+    users = User.objects.order_by("pk")
+    rows = [notify(kind="system.test", recipient=u, dedupe_key=f"fuzz:{u.pk}") for u in users]
+    deliver_many(notification_ids=[row.pk for row in rows])
 
 
 def _role_headers() -> dict[str, dict[str, str]]:
@@ -81,11 +94,12 @@ def _role_headers() -> dict[str, dict[str, str]]:
     return headers
 
 
-def existing_path_values(schema, url: str, headers: dict[str, str]) -> dict[str, dict[str, list]]:
+def existing_path_values(schema, headers: dict[str, str]) -> dict[str, dict[str, list]]:
     """Values that exist for the path parameters of every operation in the schema.
 
     Generic, so that new endpoints need no code here: for /x/{p}/ they are the values of the
     field p of the items that GET /x/ lists."""
+    client = Client(headers=headers)
     known: dict[str, dict[str, list]] = {}
     for result in schema.get_all_operations():
         operation = result.ok()
@@ -93,9 +107,7 @@ def existing_path_values(schema, url: str, headers: dict[str, str]) -> dict[str,
         if len(names) != 1 or operation.path.count("{") != 1:
             continue  # nested paths (/x/{a}/y/{b}/) get generated values only
         collection = operation.path.split("{", 1)[0]
-        response = requests.get(
-            f"{url}{collection}", params={"page_size": 100}, headers=headers, timeout=30
-        )
+        response = client.get(collection, {"page_size": 100})
         if response.status_code != 200:
             continue
         body = response.json()
@@ -110,22 +122,14 @@ def existing_path_values(schema, url: str, headers: dict[str, str]) -> dict[str,
 
 
 @pytest.fixture(scope="module")
-def fuzz_target(django_db_setup, django_db_blocker):
-    """The app in a server thread, the demo data committed to the test database.
-
-    The database stays unblocked while the module runs (the server thread queries it) and is
-    flushed afterwards, as after a transactional test."""
-    with django_db_blocker.unblock(), modify_settings(ALLOWED_HOSTS={"append": HOST}):
+def _fuzz_target(django_db_setup, django_db_blocker) -> Iterator[FuzzTarget]:
+    with module_transaction(django_db_blocker):
         _refuse_unless_test_database()
         _seed()
-        server = LiveServerThread(HOST, StaticFilesHandler)
-        server.daemon = True
-        server.start()
-        server.is_ready.wait()
-        try:
-            if server.error:
-                raise server.error
-            yield FuzzTarget(url=f"http://{HOST}:{server.port}", headers=_role_headers())
-        finally:
-            server.terminate()
-            call_command("flush", interactive=False, verbosity=0)
+        yield FuzzTarget(headers=_role_headers())
+
+
+@pytest.fixture
+def fuzz_target(_fuzz_target, db) -> FuzzTarget:
+    """The target; what a test's requests change is rolled back after it."""
+    return FuzzTarget(headers=copy.deepcopy(_fuzz_target.headers))

@@ -11,17 +11,24 @@ from __future__ import annotations
 import json
 
 import pytest
-import requests
 import schemathesis
 from django.test import RequestFactory
 from drf_spectacular.views import SpectacularAPIView
+from hypothesis import HealthCheck, settings
 from hypothesis import strategies as st
 
-from .conftest import LOOKUP_ROLE, ROLES, existing_path_values
+from tests.conftest import effort
 
-# Marked so that pytest-django creates the test database and points the connections at it. The
-# transaction it opens around each test stays empty: the server thread does all writes.
+from .conftest import LOOKUP_ROLE, ROLES, InProcessApp, existing_path_values
+
 pytestmark = pytest.mark.django_db
+
+# Generated cases per operation, role and mode in the fuzzing phase. The examples and coverage
+# phases (boundary values, undeclared methods, missing values) run in full either way.
+FUZZ_EXAMPLES = effort(ci=25, local=5)
+# Requests go to the WSGI application in this process (tests/fuzz/conftest.py), under the host
+# name Django's test environment allows.
+BASE_URL = "http://testserver"
 
 CONFIG = {
     # Fixed seed, derandomized Hypothesis, no example database: the same requests on every run.
@@ -30,7 +37,7 @@ CONFIG = {
         # Data that fits the schema and data that violates it: invalid input must be refused
         # with a documented 4xx in the error format, never a 500.
         "mode": "all",
-        "max-examples": 25,  # fuzzing phase, per operation, role and mode
+        "max-examples": FUZZ_EXAMPLES,  # fuzzing phase, per operation, role and mode
         "deterministic": True,
         "database": "none",
     },
@@ -79,6 +86,7 @@ def _served_schema() -> dict:
 schema = schemathesis.openapi.from_dict(
     _served_schema(), config=schemathesis.Config.from_dict(CONFIG)
 )
+schema.app = InProcessApp()
 _existing: dict[str, dict[str, list]] = {}  # filled once the server runs
 
 
@@ -96,21 +104,23 @@ def before_generate_path_parameters(context, strategy):
     return st.one_of(st.deferred(existing), strategy)
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture
 def target(fuzz_target):
     if not _existing:
-        headers = fuzz_target.headers[LOOKUP_ROLE]
-        _existing.update(existing_path_values(schema, fuzz_target.url, headers))
+        _existing.update(existing_path_values(schema, fuzz_target.headers[LOOKUP_ROLE]))
     return fuzz_target
 
 
-def test_fuzzed_schema_is_the_served_schema(target):
-    response = requests.get(f"{target.url}/api/schema/?format=json", timeout=30)
+def test_fuzzed_schema_is_the_served_schema(client):
+    response = client.get("/api/schema/?format=json")
     assert response.status_code == 200
     assert response.json() == schema.raw_schema
 
 
 @pytest.mark.parametrize("role", list(ROLES))
 @schema.parametrize()
+# The examples of one test share its savepoint (and the seed): nothing they change is seen by
+# the next test.
+@settings(suppress_health_check=[HealthCheck.function_scoped_fixture])
 def test_api(case, role, target):
-    case.call_and_validate(base_url=target.url, headers=target.headers[role])
+    case.call_and_validate(base_url=BASE_URL, headers=target.headers[role])

@@ -19,6 +19,7 @@ from hypothesis import HealthCheck, given
 from hypothesis import settings as hypothesis_settings
 from hypothesis import strategies as st
 
+from tests.conftest import effort
 from tests.factories import UserFactory
 from volunteers.matching import scores, suggest_requests, suggest_volunteers
 from volunteers.models import (
@@ -221,7 +222,7 @@ def assert_ranked(suggestions) -> None:
 
 
 @hypothesis_settings(
-    max_examples=30,
+    max_examples=effort(ci=30, local=15),
     derandomize=True,
     database=None,
     deadline=None,

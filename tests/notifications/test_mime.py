@@ -323,7 +323,7 @@ def test_send_over_smtp_puts_the_same_message_and_envelope_on_the_wire():
         with connection:
             mime.send(message, connection)
             mime.send(message, connection)  # the same connection carries the next one
-        [first, second] = inbox.wait_for(2, timeout=10)
+        [first, second] = inbox.wait_for(2)
     assert first.to == "juergen@example.org"
     assert first.connection == second.connection
     expected = read(message.message().as_bytes(linesep="\r\n"))

@@ -7,6 +7,8 @@ on World, built in `world`) and refer to them from their rows.
 
 from __future__ import annotations
 
+import copy
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -18,7 +20,7 @@ from backend.accounts.services import user_set_totp
 from directory.models import MunicipalAccess
 from notifications.models import Notification
 from notifications.services import notify
-from tests.conftest import TOTP_SECRET
+from tests.conftest import TOTP_SECRET, module_transaction
 from tests.factories import (
     MembershipFactory,
     OrganisationFactory,
@@ -60,8 +62,21 @@ def _staff(**traits) -> Any:
     return user
 
 
+@pytest.fixture(scope="module")
+def _world(django_db_setup, django_db_blocker) -> Iterator[World]:
+    """The world is built once per test module (about a second's worth of services)."""
+    with module_transaction(django_db_blocker):
+        yield _build_world()
+
+
 @pytest.fixture
-def world(db) -> World:
+def world(_world, db) -> World:
+    """The world as built: each test changes it in a savepoint that is rolled back, and gets
+    its own copy of the Python objects."""
+    return copy.deepcopy(_world)
+
+
+def _build_world() -> World:
     town = TownFactory(name="Ahlen")
     telgte = TownFactory(name="Telgte", postal_codes=["48291"])
     org_x = OrganisationFactory(name="Flüchtlingshilfe X", town=town)

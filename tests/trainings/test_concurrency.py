@@ -18,6 +18,7 @@ from django.utils import timezone
 
 from backend.errors import DomainError
 from notifications.models import Notification
+from tests.conftest import effort
 from tests.factories import VolunteerFactory
 from tests.volunteers.test_concurrency import run_in_parallel, summary
 from volunteers.models import Registration, Training
@@ -35,7 +36,9 @@ PEOPLE = 200
 # 200 people through 50 connections, four registrations each, all released together:
 # PostgreSQL's default max_connections is 100, so one connection per person cannot be had.
 CONNECTIONS = 50
-REPETITIONS = 20
+REPETITIONS = effort(ci=20, local=5)
+# Random steps against one small training.
+STEPS = effort(ci=10_000, local=2_500)
 
 
 def _register_all(training, volunteers) -> None:
@@ -87,7 +90,7 @@ def test_two_hundred_at_once_for_twenty_seats(postgresql):
 
 @pytest.mark.django_db
 def test_random_register_cancel_offer_expire_steps_keep_every_invariant():
-    """10,000 random steps against one small training: confirmed + offered never exceed the
+    """Random steps (10,000 in CI) against one small training: confirmed + offered never exceed the
     capacity, every freed seat is offered (to the first in line) exactly once, nobody holds two
     active registrations."""
     rng = random.Random(20261128)
@@ -95,7 +98,7 @@ def test_random_register_cancel_offer_expire_steps_keep_every_invariant():
     people = VolunteerFactory.create_batch(25)
     now = timezone.now()
     steps = Counter()
-    for _ in range(10_000):
+    for _ in range(STEPS):
         now += dt.timedelta(minutes=rng.randint(1, 90))
         action = rng.choice(["register", "cancel", "confirm", "decline", "expire"])
         person = rng.choice(people)
@@ -132,7 +135,10 @@ def test_random_register_cancel_offer_expire_steps_keep_every_invariant():
         if now > _close(training) - dt.timedelta(days=1):
             now = timezone.now()  # stay inside the registration window: keep the queue moving
         _check_invariants(training)
-    assert steps["register"] > 500 and steps["cancel"] > 300 and steps["confirm"] > 50, steps
+    # Each kind of step happened often enough to matter (shares of all steps).
+    assert steps["register"] > STEPS * 0.05, steps
+    assert steps["cancel"] > STEPS * 0.03, steps
+    assert steps["confirm"] > STEPS * 0.005, steps
     offers = Notification.objects.filter(kind="volunteers.training_offer").count()
     offered = Registration.objects.filter(training=training, offered_at__isnull=False).count()
     assert offers == offered, "every offer was sent exactly once"

@@ -18,6 +18,7 @@ from django.db import IntegrityError, connection, transaction
 from backend.errors import CapacityExceeded
 from backend.models import StatusChange
 from notifications.models import Notification
+from tests.conftest import effort
 from tests.factories import MembershipFactory, OrganisationFactory, VolunteerFactory
 from volunteers.models import Assignment, Consent, HelpRequest
 from volunteers.services.assignments import (
@@ -30,7 +31,7 @@ from volunteers.services.consents import consent_give
 from .conftest import contactable_volunteer
 from .factories import AssignmentFactory, HelpRequestFactory
 
-REPETITIONS = 20
+REPETITIONS = effort(ci=20, local=5)
 VOLUNTEERS = 30
 PLACES = 5
 
