@@ -68,9 +68,9 @@ TEST_WORKERS ?= auto
 test: setup
 	DJANGO_SETTINGS_MODULE=backend.settings.test $(BIN)/pytest -n $(TEST_WORKERS) --maxprocesses=3 $(PYTEST_ARGS)
 
-## API fuzzing against the live schema, as anonymous and as every demo role.
+## Only the API fuzzing (part of make test), as anonymous and as every demo role.
 fuzz: setup
-	DJANGO_SETTINGS_MODULE=backend.settings.test $(BIN)/pytest tests/fuzz $(PYTEST_ARGS)
+	DJANGO_SETTINGS_MODULE=backend.settings.test $(BIN)/pytest -n $(TEST_WORKERS) --maxprocesses=3 tests/fuzz $(PYTEST_ARGS)
 
 ## Benchmarks (not part of `make test`): `make bench`, `make bench SCALE=10000`.
 SCALE ?= 100000

@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import socket
 from contextlib import contextmanager
+from typing import Any
 from urllib.parse import urlsplit
 
 import pytest
@@ -92,6 +93,55 @@ def _clear_cache():
 
     cache.clear()
     yield
+
+
+# Variables of the test process that a fresh process for other settings must not inherit.
+TEST_ONLY_VARIABLES = (
+    "DJANGO_",
+    "DATABASE_",
+    "CELERY_",
+    "REDIS_",
+    "EMAIL_",
+    "PYTEST_",
+    "SECRET_",
+    "SITE_URL",
+    "DEBUG",
+    "VAR_DIR",
+)
+
+
+def clean_environ(**variables: str) -> dict[str, str]:
+    """This process's environment without the test settings' variables, plus `variables`:
+    for a process that runs with other settings (the demo's, production's)."""
+    env = {k: v for k, v in os.environ.items() if not k.startswith(TEST_ONLY_VARIABLES)}
+    env.update(variables)
+    return env
+
+
+def settings_of(env: dict[str, str], *names: str) -> dict[str, Any]:
+    """The values of settings `names` in a fresh process with environment `env` (which names
+    the settings module), as JSON gives them back."""
+    import json
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    script = (
+        "import json, sys\n"
+        "from django.conf import settings\n"
+        "names = sys.argv[1:]\n"
+        "print(json.dumps({n: getattr(settings, n, None) for n in names}, default=repr))\n"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", script, *names],
+        cwd=Path(__file__).resolve().parents[1],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
+    return json.loads(result.stdout.strip().splitlines()[-1])
 
 
 @contextmanager

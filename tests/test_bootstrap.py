@@ -5,8 +5,11 @@ environment that the next run trusts (scripts/system-packages, the Makefile's se
 from __future__ import annotations
 
 import os
+import shutil
 import subprocess
 import sys
+import tempfile
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -17,13 +20,13 @@ NOBODY = 65534
 
 
 @pytest.fixture
-def shared_tmp(tmp_path: Path) -> Path:
-    """A folder every user may read (tmp_path is private to root), for runs as nobody."""
-    folder = tmp_path.parent / f"{tmp_path.name}-shared"
-    folder.mkdir(mode=0o755)
-    for parent in (tmp_path.parent, tmp_path.parent.parent):
-        parent.chmod(parent.stat().st_mode | 0o005)
-    return folder
+def shared_tmp() -> Iterator[Path]:
+    """A folder every user may read (pytest's tmp_path is private to root), for runs as
+    nobody."""
+    folder = Path(tempfile.mkdtemp(prefix="komman-bootstrap-"))
+    folder.chmod(0o755)
+    yield folder
+    shutil.rmtree(folder, ignore_errors=True)
 
 
 def path_without(folder: Path, *hidden: str) -> str:

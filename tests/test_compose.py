@@ -23,6 +23,8 @@ import pytest
 import yaml
 from django.conf import settings
 
+from tests.conftest import clean_environ as environ_without_test_settings
+
 ROOT = Path(__file__).resolve().parents[1]
 VENV_BIN = Path(sys.executable).parent
 COMPOSE = yaml.safe_load((ROOT / "compose.yaml").read_text(encoding="utf-8"))
@@ -118,12 +120,10 @@ def docker_build_env() -> dict[str, str]:
 
 
 def clean_environ(**extra: str) -> dict[str, str]:
-    """This process's environment without the project's settings variables, plus `extra`."""
-    prefixes = ("DJANGO_", "DATABASE_", "CELERY_", "REDIS_", "EMAIL_", "SECRET_", "SITE_URL")
-    env = {k: v for k, v in os.environ.items() if not k.startswith(prefixes)}
-    env.update(ALLOWED_HOSTS="", PATH=f"{VENV_BIN}{os.pathsep}{os.environ.get('PATH', '')}")
-    env.update(extra)
-    return env
+    """This process's environment without the project's settings variables, plus `extra`,
+    with the virtual environment's programs on the PATH."""
+    path = f"{VENV_BIN}{os.pathsep}{os.environ.get('PATH', '')}"
+    return environ_without_test_settings(ALLOWED_HOSTS="", PATH=path, **extra)
 
 
 def run_python(code: str, env: Mapping[str, str], timeout: int = 120):

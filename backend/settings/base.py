@@ -11,11 +11,13 @@ from celery.schedules import crontab
 from django.utils.translation import gettext_lazy as _
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
-VAR_DIR = BASE_DIR / "var"
 
 env = environ.Env()
 if (BASE_DIR / ".env").exists():
     environ.Env.read_env(BASE_DIR / ".env")
+
+# Where the local demo keeps its state: database, broker folders, cache, mail, secret key.
+VAR_DIR = Path(env("VAR_DIR", default=str(BASE_DIR / "var")))
 
 # Marker the production settings refuse to start with.
 INSECURE_SECRET_KEY = "insecure-local-development-key-do-not-use-in-production"
@@ -111,6 +113,19 @@ DATABASES = {
 }
 DATABASES["default"]["ATOMIC_REQUESTS"] = False
 DATABASES["default"]["CONN_MAX_AGE"] = env.int("CONN_MAX_AGE", default=0)
+if DATABASES["default"]["ENGINE"].endswith("sqlite3"):
+    # The demo's SQLite serves the web server's threads, the worker and the beat at once.
+    # Write-ahead log: readers never wait for the writer. Every transaction takes the write
+    # lock when it begins (IMMEDIATE): two transactions that both read and then both write
+    # would otherwise get "database is locked" at once, without waiting. A writer that finds
+    # the lock taken waits up to 20 seconds for it. The lock serialises writers, which also
+    # keeps seats, helper places and budgets from being sold twice (select_for_update is a
+    # no-op on SQLite).
+    DATABASES["default"]["OPTIONS"] = {
+        "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
+        "transaction_mode": "IMMEDIATE",
+        "timeout": 20,
+    }
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # --- Cache (rate limits of allauth live here, so it must be shared by all processes) ----------

@@ -20,7 +20,7 @@ from backend.accounts.services import user_set_totp
 from directory.models import MunicipalAccess
 from notifications.models import Notification
 from notifications.services import notify
-from tests.conftest import TOTP_SECRET, module_transaction
+from tests.conftest import TOTP_SECRET, clean_environ, module_transaction, settings_of
 from tests.factories import (
     MembershipFactory,
     OrganisationFactory,
@@ -123,35 +123,9 @@ def _build_world() -> World:
 def production_settings(*names: str) -> dict[str, Any]:
     """The values of settings `names` as backend.settings.production computes them from a
     realistic environment (tests/test_production_settings.py), read in a fresh process."""
-    import json
-    import os
-    import subprocess
-    import sys
+    from tests.test_production_settings import REALISTIC_ENV
 
-    from tests.test_production_settings import REALISTIC_ENV, ROOT
-
-    env = {
-        k: v
-        for k, v in os.environ.items()
-        if not k.startswith(("DJANGO_", "DATABASE_", "CELERY_", "REDIS_", "EMAIL_"))
-    }
-    env.update(REALISTIC_ENV)
-    script = (
-        "import json, sys\n"
-        "from django.conf import settings\n"
-        "names = sys.argv[1:]\n"
-        "print(json.dumps({n: getattr(settings, n, None) for n in names}, default=repr))\n"
-    )
-    result = subprocess.run(
-        [sys.executable, "-c", script, *names],
-        cwd=ROOT,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=120,
-    )
-    assert result.returncode == 0, result.stdout + result.stderr
-    return json.loads(result.stdout.strip().splitlines()[-1])
+    return settings_of(clean_environ(**REALISTIC_ENV), *names)
 
 
 def _notifications(users) -> dict:
