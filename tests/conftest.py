@@ -36,6 +36,22 @@ def effort(*, ci: int, local: int) -> int:
 TOTP_SECRET = "JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP"
 
 
+# Fixtures of tests that drive a browser or start real processes: the long ones.
+LONG_RUNNING_FIXTURES = {"live_server", "browser", "journey", "harness", "demo", "local_stack"}
+
+
+def pytest_collection_modifyitems(items) -> None:
+    """Long tests first (browsers, real processes), the others in their order. With several
+    workers (pytest-xdist), what starts last ends last: a long test at the end keeps one worker
+    busy while the others are done."""
+
+    def long_running(item) -> bool:
+        fixtures = set(getattr(item, "fixturenames", ()))
+        return bool(item.get_closest_marker("services")) or bool(fixtures & LONG_RUNNING_FIXTURES)
+
+    items.sort(key=lambda item: not long_running(item))
+
+
 def require_service(name: str, url: str) -> None:
     """Skip locally, fail in CI, when a real service the test needs is not reachable."""
     parts = urlsplit(url)

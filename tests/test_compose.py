@@ -123,7 +123,7 @@ def clean_environ(**extra: str) -> dict[str, str]:
     """This process's environment without the project's settings variables, plus `extra`,
     with the virtual environment's programs on the PATH."""
     path = f"{VENV_BIN}{os.pathsep}{os.environ.get('PATH', '')}"
-    return environ_without_test_settings(ALLOWED_HOSTS="", PATH=path, **extra)
+    return environ_without_test_settings(**{"ALLOWED_HOSTS": "", "PATH": path, **extra})
 
 
 def run_python(code: str, env: Mapping[str, str], timeout: int = 120):

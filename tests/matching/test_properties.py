@@ -41,9 +41,20 @@ TOWNS = ["Ahlen", "Beckum", "Telgte", "Ostbevern"]
 LANGUAGES = ["de", "ar", "uk"]
 AREAS = ["dolmetschen-sprachmittlung", "kinderbetreuung", "fahrdienste"]
 RADII = [0, 10, 20, 35, 60]
-TODAY = timezone.localdate()
-FZ_VALID = TODAY - dt.timedelta(days=2 * 365)
-FZ_EXPIRED = TODAY - dt.timedelta(days=5 * 365 + 10)
+# Dates are taken when an example is drawn, never when the module is imported: a run that
+# crosses midnight (Europe/Berlin) must not compare yesterday's data with today's engine.
+
+
+def fuehrungszeugnis_issued(kind: str | None) -> dt.date | None:
+    """The issue date of a certificate that is valid (two years old) or expired."""
+    today = timezone.localdate()
+    return {
+        None: None,
+        "valid": today - dt.timedelta(days=2 * 365),
+        "expired": today - dt.timedelta(days=5 * 365 + 10),
+    }[kind]
+
+
 # Assignments are this many days old plus half a day, never on the edge of a window.
 AGES = st.integers(min_value=0, max_value=12)
 
@@ -62,7 +73,7 @@ volunteers = st.builds(
     verified=mostly,
     complete=mostly,
     consent=st.sampled_from(["given"] * 4 + ["withdrawn", "none"]),
-    fz_issued=st.sampled_from([None, FZ_VALID, FZ_EXPIRED]),
+    fz_issued=st.sampled_from([None, "valid", "expired"]).map(fuehrungszeugnis_issued),
 )
 
 
@@ -88,7 +99,8 @@ def requests(draw) -> Request:
         confirmed_count=draw(st.sampled_from([0, 0, needed - 1, needed])),
         requires_fuehrungszeugnis=draw(rarely),
         status=draw(st.sampled_from(["open"] * 4 + ["filled", "draft"])),
-        open_until=TODAY + dt.timedelta(days=draw(st.sampled_from([-1, 0, 10, 10]))),
+        open_until=timezone.localdate()
+        + dt.timedelta(days=draw(st.sampled_from([-1, 0, 10, 10]))),
     )
 
 
@@ -163,8 +175,9 @@ def speaks_enough(volunteer: Volunteer, request: Request) -> bool:
 def fuehrungszeugnis_ok(volunteer: Volunteer, request: Request) -> bool:
     if not request.requires_fuehrungszeugnis:
         return True
-    return volunteer.fz_issued is not None and volunteer.fz_issued > TODAY.replace(
-        year=TODAY.year - FuehrungszeugnisRecord.VALID_YEARS
+    today = timezone.localdate()
+    return volunteer.fz_issued is not None and volunteer.fz_issued > today.replace(
+        year=today.year - FuehrungszeugnisRecord.VALID_YEARS
     )
 
 
@@ -202,7 +215,7 @@ def eligible_request(
         and volunteer.complete
         and volunteer.town is not None
         and request.status == "open"
-        and request.open_until >= TODAY
+        and request.open_until >= timezone.localdate()
         and request.confirmed_count < request.helpers_needed
         and km(towns, request.town, volunteer.town) <= volunteer.radius
         and not any(link.volunteer == v and link.request == r for link in links)
