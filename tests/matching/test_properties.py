@@ -99,8 +99,7 @@ def requests(draw) -> Request:
         confirmed_count=draw(st.sampled_from([0, 0, needed - 1, needed])),
         requires_fuehrungszeugnis=draw(rarely),
         status=draw(st.sampled_from(["open"] * 4 + ["filled", "draft"])),
-        open_until=timezone.localdate()
-        + dt.timedelta(days=draw(st.sampled_from([-1, 0, 10, 10]))),
+        open_until=timezone.localdate() + dt.timedelta(days=draw(st.sampled_from([-1, 0, 10, 10]))),
     )
 
 
