@@ -77,7 +77,7 @@ class MunicipalAccessAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     list_display = ["user", "town", "granted_at", "granted_by"]
     list_filter = ["town"]
     list_select_related = ["user", "town", "granted_by"]
-    search_fields = ["user__email", "user__full_name", "town__name"]
+    search_fields = ["user__email", "user__first_name", "user__last_name", "town__name"]
 
     def has_delete_permission(self, request, obj=None) -> bool:
         return False

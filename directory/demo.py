@@ -109,7 +109,8 @@ def seed_directory(*, organisations: dict[str, Organisation]) -> None:
     user = user_create_verified(
         email=MUNICIPAL_EMAIL,
         password=settings.DEMO_PASSWORD,
-        full_name=f"Integrationsbeauftragte/r {ahlen.name}",
+        first_name="Miriam",
+        last_name="Integrationsbeauftragte",
         role=User.Role.MUNICIPAL,
     )
     MunicipalAccess.objects.update_or_create(user=user, defaults={"town": ahlen})

@@ -42,7 +42,7 @@ def _base_context(notification: Notification) -> dict[str, Any]:
         "site_url": settings.SITE_URL,
         "ki_name": settings.KI_NAME,
         "ki_short_name": settings.KI_SHORT_NAME,
-        "recipient_name": " ".join(recipient.get_full_name().split()) if recipient else "",
+        "recipient_name": " ".join(recipient.name.split()) if recipient else "",
         # allauth's templates expect a site object; these two attributes are all they use.
         "current_site": {
             "name": settings.KI_SHORT_NAME,

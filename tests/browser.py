@@ -54,6 +54,10 @@ def browser():
         browser.close()
 
 
+PHONE = {"width": 390, "height": 844}
+DESKTOP = {"width": 1280, "height": 900}
+
+
 class Journey:
     """One browser tab plus the checks every visited page gets."""
 
@@ -66,10 +70,11 @@ class Journey:
         self.external_requests: list[str] = []
 
     def check(self, label: str) -> None:
-        """axe-core WCAG 2.1 A/AA on the current page (0 violations) and a screenshot."""
+        """axe-core WCAG 2.1 A/AA on the current page (0 violations) and screenshots of it as a
+        phone and as a desktop shows it."""
         self.step += 1
         slug = re.sub(r"[^a-z0-9]+", "-", label.lower()).strip("-")
-        self.page.screenshot(path=str(self.folder / f"{self.step:02d}-{slug}.png"), full_page=True)
+        self.screenshots(f"{self.step:02d}-{slug}")
         if not self.page.evaluate("() => typeof window.axe !== 'undefined'"):
             self.page.evaluate(AXE_JS.read_text(encoding="utf-8"))
         result = self.page.evaluate(
@@ -89,12 +94,19 @@ class Journey:
             + json.dumps(violations, indent=1, ensure_ascii=False)
         )
 
+    def screenshots(self, name: str) -> None:
+        """`<name>-phone.png` and `<name>-desktop.png` of the whole page; the tab keeps the
+        size it had."""
+        size = self.page.viewport_size or DESKTOP
+        for kind, viewport in (("phone", PHONE), ("desktop", DESKTOP)):
+            self.page.set_viewport_size(viewport)
+            self.page.screenshot(path=str(self.folder / f"{name}-{kind}.png"), full_page=True)
+        self.page.set_viewport_size(size)
+
 
 @pytest.fixture
 def journey(browser, live_server, request):
-    context = browser.new_context(
-        locale="de-DE", viewport={"width": 1280, "height": 900}, base_url=live_server.url
-    )
+    context = browser.new_context(locale="de-DE", viewport=DESKTOP, base_url=live_server.url)
     page = context.new_page()
     # A hang guard for each step (Playwright's own default): pages answer within a second or
     # two, but a busy machine running the suite on every core may need longer.

@@ -11,18 +11,37 @@ from volunteers.services.reference import town_distances_refresh
 TEST_PASSWORD = "correct-horse-battery-staple"
 
 
+def split_name(full_name: str) -> tuple[str, str]:
+    """ "Dr. Leonie Leitung" -> ("Dr. Leonie", "Leitung"), as the accounts migration splits."""
+    first, _sep, last = " ".join(full_name.split()).rpartition(" ")
+    return (first, last) if first else (last, "")
+
+
 class UserFactory(factory.django.DjangoModelFactory):
     class Meta:
         model = User
         skip_postgeneration_save = True
 
     email = factory.Sequence(lambda n: f"person{n}@example.org")
-    full_name = factory.Faker("name", locale="de_DE")
+    first_name = factory.Maybe(
+        "full_name",
+        yes_declaration=factory.LazyAttribute(lambda o: split_name(o.full_name)[0]),
+        no_declaration=factory.Faker("first_name", locale="de_DE"),
+    )
+    last_name = factory.Maybe(
+        "full_name",
+        yes_declaration=factory.LazyAttribute(lambda o: split_name(o.full_name)[1]),
+        no_declaration=factory.Faker("last_name", locale="de_DE"),
+    )
     role = User.Role.MEMBER
     language = "de"
     password = factory.PostGenerationMethodCall("set_password", TEST_PASSWORD)
 
     class Params:
+        # UserFactory(full_name="Anna Beispiel"): first and last name from one string.
+        full_name = None
+        # UserFactory(nameless=True): an account without a name (made before names were asked).
+        nameless = factory.Trait(first_name="", last_name="")
         ki_staff = factory.Trait(role=User.Role.KI_STAFF)
         ki_lead = factory.Trait(role=User.Role.KI_LEAD)
         admin = factory.Trait(role=User.Role.ADMIN, is_staff=True, is_superuser=True)

@@ -30,7 +30,7 @@ class AccountAdapter(DefaultAccountAdapter):
         plain = {k: v for k, v in context.items() if isinstance(v, _PLAIN_TYPES)}
         plain["email"] = email
         if user is not None:
-            plain["user_display"] = user.get_full_name()
+            plain["user_display"] = user.name
         kind = "account." + template_prefix.rsplit("/", 1)[-1]
         # Each call is its own purpose: a second reset request or a resent verification is a
         # second email, so the key is unique per call.

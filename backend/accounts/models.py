@@ -4,7 +4,8 @@ from django.conf import settings
 from django.contrib.auth.base_user import BaseUserManager
 from django.contrib.auth.models import AbstractBaseUser, PermissionsMixin
 from django.db import models
-from django.db.models.functions import Lower
+from django.db.models import Value
+from django.db.models.functions import Concat, Lower, Trim
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -47,7 +48,14 @@ class User(AbstractBaseUser, PermissionsMixin):
         MUNICIPAL = "municipal", _("Kommune (Ansprechperson Integration)")
 
     email = models.EmailField(_("E-Mail-Adresse"), unique=True)
-    full_name = models.CharField(_("Name"), max_length=150, blank=True)
+    first_name = models.CharField(_("Vorname"), max_length=75, blank=True)
+    last_name = models.CharField(_("Nachname"), max_length=75, blank=True)
+    # "Vorname Nachname", kept by the database: for lists, search and the name order index.
+    full_name = models.GeneratedField(
+        expression=Trim(Concat("first_name", Value(" "), "last_name")),
+        output_field=models.CharField(_("Name"), max_length=151),
+        db_persist=True,
+    )
     role = models.CharField(_("Rolle"), max_length=16, choices=Role.choices, default=Role.MEMBER)
     language = models.CharField(
         _("Sprache"), max_length=8, choices=settings.LANGUAGES, default=settings.LANGUAGE_CODE
@@ -90,10 +98,18 @@ class User(AbstractBaseUser, PermissionsMixin):
         ]
 
     def __str__(self) -> str:
-        return self.full_name or self.email
+        return self.name or self.email
+
+    @property
+    def name(self) -> str:
+        """First and last name, or "" while the person has not given them (accounts made
+        before names were asked). Greetings and documents use this, never the address."""
+        return " ".join(part for part in (self.first_name, self.last_name) if part)
 
     def get_full_name(self) -> str:
-        return self.full_name or self.email
+        """The label of the account in lists: the name, else the email address."""
+        return self.name or self.email
 
     def get_short_name(self) -> str:
-        return self.full_name.split(" ")[0] if self.full_name else self.email
+        """The first name (what initiatives see before a volunteer is confirmed)."""
+        return self.first_name or self.get_full_name()

@@ -16,7 +16,13 @@ pytestmark = pytest.mark.django_db
 def _sign_up(client, email="neu@example.org", password="ein-sicheres-passwort-2026"):
     return client.post(
         reverse("account_signup"),
-        {"email": email, "password1": password, "password2": password},
+        {
+            "first_name": "Nora",
+            "last_name": "Neu",
+            "email": email,
+            "password1": password,
+            "password2": password,
+        },
         HTTP_ACCEPT_LANGUAGE="de",
     )
 
@@ -28,6 +34,8 @@ def test_signup_sends_verification_through_outbox_and_confirm_enables_login(clie
     notification = Notification.objects.get(to_email="neu@example.org")
     assert notification.kind == "account.email_confirmation_signup"
     assert notification.status == Notification.Status.PENDING
+    user = User.objects.get(email="neu@example.org")
+    assert (user.first_name, user.last_name, user.full_name) == ("Nora", "Neu", "Nora Neu")
     assert mail.outbox == []  # nothing is sent from the request itself
 
     assert deliver(notification_id=notification.pk) == "sent"
@@ -97,3 +105,21 @@ def test_mismatched_passwords_give_a_clear_error_and_create_nothing(client):
     assert response.context["form"].errors
     assert not User.objects.filter(email="x@example.org").exists()
     assert not Notification.objects.exists()
+
+
+def test_signup_without_a_name_names_both_missing_parts_and_keeps_the_address(client):
+    response = client.post(
+        reverse("account_signup"),
+        {
+            "first_name": "  ",
+            "last_name": "",
+            "email": "ohne-name@example.org",
+            "password1": "ein-sicheres-passwort-2026",
+            "password2": "ein-sicheres-passwort-2026",
+        },
+    )
+    assert response.status_code == 200
+    errors = response.context["form"].errors
+    assert set(errors) >= {"first_name", "last_name"}
+    assert 'value="ohne-name@example.org"' in response.content.decode()
+    assert not User.objects.filter(email="ohne-name@example.org").exists()

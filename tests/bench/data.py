@@ -123,8 +123,9 @@ class Context:
         """A random moment in the last `days` days."""
         return self.now - timedelta(seconds=self.rng.randrange(days * 86400))
 
-    def full_name(self) -> str:
-        return f"{self.rng.choice(FIRST_NAMES.split())} {self.rng.choice(LAST_NAMES.split())}"
+    def name(self) -> tuple[str, str]:
+        """A first and a last name."""
+        return self.rng.choice(FIRST_NAMES.split()), self.rng.choice(LAST_NAMES.split())
 
 
 Generator = Callable[[Context], None]
@@ -175,7 +176,7 @@ def copy_users(ctx: Context, prefix: str, count: int, role: str) -> list[int]:
         (
             f"{prefix}-{n}@{DOMAIN}",
             ctx.password_hash,
-            ctx.full_name(),
+            *ctx.name(),
             role,
             "en" if ctx.rng.random() < 0.15 else "de",
             True,
@@ -185,7 +186,7 @@ def copy_users(ctx: Context, prefix: str, count: int, role: str) -> list[int]:
         )
         for n in range(1, count + 1)
     )
-    fields = ["email", "password", "full_name", "role", "language", "is_active"]
+    fields = ["email", "password", "first_name", "last_name", "role", "language", "is_active"]
     fields += ["is_staff", "is_superuser", "date_joined"]
     copy_rows(ctx.cursor, User, fields, rows)
     return user_ids(ctx.cursor, prefix)

@@ -2,15 +2,13 @@
 
 import pytest
 
-from tests.browser import Journey
+from tests.browser import DESKTOP, Journey
 
 
 def _other_browser(browser, live_server, name: str):
     """A further browser (own cookies) checked like the first: axe via Journey.check, and no
     request may leave the live server."""
-    context = browser.new_context(
-        locale="de-DE", viewport={"width": 1280, "height": 900}, base_url=live_server.url
-    )
+    context = browser.new_context(locale="de-DE", viewport=DESKTOP, base_url=live_server.url)
     page = context.new_page()
     page.set_default_timeout(30_000)  # a hang guard, as in tests/browser.py
     current = Journey(page, name)

@@ -23,6 +23,8 @@ def test_volunteer_signs_up_confirms_logs_in_switches_language_and_logs_out(jour
 
     page.get_by_role("navigation").get_by_role("link", name="Registrieren").click()
     journey.check("Registrierung")
+    page.get_by_label("Vorname").fill("Nora")
+    page.get_by_label("Nachname").fill("Neu")
     page.get_by_label("E-Mail-Adresse").fill(EMAIL)
     page.get_by_label("Passwort", exact=True).fill(PASSWORD)
     page.get_by_label("Passwort (Wiederholung)").fill(PASSWORD)

@@ -397,7 +397,7 @@ ROWS: list[Row] = [
             "POST": logged_in(405, anonymous=401),
             "DELETE": logged_in(405, anonymous=401),
         },
-        data=lambda w: {"full_name": "Neuer Name"},
+        data=lambda w: {"first_name": "Neuer", "last_name": "Name"},
         note="always the requesting account; there is no URL for someone else's",
     ),
     Row("v1:town-list", read_only_api(everyone(200), refused=everyone(405))),

@@ -166,7 +166,9 @@ def test_patching_me_changes_only_ones_own_name_never_role_or_email(world):
     client.force_login(world.volunteer_a)
     response = client.patch(
         reverse("v1:me"),
-        json.dumps({"full_name": "Anna Neu", "role": "admin", "email": "b@example.org"}),
+        json.dumps(
+            {"first_name": "Anna", "last_name": "Neu", "role": "admin", "email": "b@example.org"}
+        ),
         content_type="application/json",
     )
     assert response.status_code == 200, response.content

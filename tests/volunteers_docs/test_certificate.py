@@ -11,6 +11,7 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
+from backend.accounts.services import user_set_name
 from tests.factories import VolunteerFactory
 from tests.pdf import pdf_words
 from tests.volunteers.factories import AssignmentFactory, HoursEntryFactory
@@ -136,8 +137,7 @@ def test_the_fingerprint_covers_what_the_certificate_says(assignment, helper):
     ended = certificate_fingerprint(certificate_values(volunteer=helper))
     assert ended != before
 
-    helper.full_name = "Hanna Helferin-Neu"
-    helper.save(update_fields=["full_name"])
+    user_set_name(user=helper, first_name="Hanna", last_name="Helferin-Neu")
     assert certificate_fingerprint(certificate_values(volunteer=helper)) != ended
 
 

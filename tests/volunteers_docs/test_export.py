@@ -115,7 +115,7 @@ def test_the_export_has_every_section_with_the_person_s_data(client, people, coo
 
     assert set(data) == SECTIONS
     assert data["account"]["email"] == "anna@example.org"
-    assert data["account"]["full_name"] == "Anna Export"
+    assert (data["account"]["first_name"], data["account"]["last_name"]) == ("Anna", "Export")
     assert [e["email"] for e in data["email_addresses"]] == ["anna@example.org"]
     assert {a["type"] for a in data["two_factor"]} == {"totp", "recovery_codes"}
     assert data["api_token"]["created"]

@@ -381,7 +381,7 @@ def world_build(world: World) -> Built:
     password = make_password(None)
 
     coordinator = User.objects.create(
-        email=f"coordinator@{EMAIL_DOMAIN}", full_name="Simulation", password=password
+        email=f"coordinator@{EMAIL_DOMAIN}", first_name="Simulation", password=password
     )
     organisation = Organisation.objects.create(
         name="simulate_matching",
@@ -393,7 +393,8 @@ def world_build(world: World) -> Built:
     users = User.objects.bulk_create(
         User(
             email=f"volunteer-{n}@{EMAIL_DOMAIN}",
-            full_name=f"Volunteer {n}",
+            first_name="Volunteer",
+            last_name=str(n),
             password=password,
             is_active=spec.active,
             date_joined=start,

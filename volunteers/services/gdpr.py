@@ -183,7 +183,8 @@ def person_export(*, user) -> dict[str, Any]:
         },
         "account": {
             "email": user.email,
-            "full_name": user.full_name,
+            "first_name": user.first_name,
+            "last_name": user.last_name,
             "language": user.language,
             "role": user.role,
             "date_joined": _iso(user.date_joined),

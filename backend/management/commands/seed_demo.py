@@ -164,25 +164,25 @@ TRAINING_DESCRIPTION = (
 
 ACCOUNTS = [
     # (email, name, role, town of the volunteer profile, organisation)
-    ("freiwillig1@example.org", "Anna Freiwillig", User.Role.MEMBER, "Ahlen", None),
-    ("freiwillig2@example.org", "Yusuf Demir", User.Role.MEMBER, "Warendorf", None),
+    ("freiwillig1@example.org", ("Anna", "Freiwillig"), User.Role.MEMBER, "Ahlen", None),
+    ("freiwillig2@example.org", ("Yusuf", "Demir"), User.Role.MEMBER, "Warendorf", None),
     (
         "koordination1@example.org",
-        "Klara Koordination",
+        ("Klara", "Koordination"),
         User.Role.MEMBER,
         None,
         "Flüchtlingshilfe Ahlen e. V.",
     ),
     (
         "koordination2@example.org",
-        "Jonas Brückner",
+        ("Jonas", "Brückner"),
         User.Role.MEMBER,
         None,
         "Begegnungscafé Telgte",
     ),
-    ("ki-team@example.org", "Sabine Sachbearbeitung", User.Role.KI_STAFF, None, None),
-    ("ki-leitung@example.org", "Dr. Leonie Leitung", User.Role.KI_LEAD, None, None),
-    ("admin@example.org", "Technische Administration", User.Role.ADMIN, None, None),
+    ("ki-team@example.org", ("Sabine", "Sachbearbeitung"), User.Role.KI_STAFF, None, None),
+    ("ki-leitung@example.org", ("Dr. Leonie", "Leitung"), User.Role.KI_LEAD, None, None),
+    ("admin@example.org", ("Technische", "Administration"), User.Role.ADMIN, None, None),
 ]
 
 
@@ -217,11 +217,12 @@ class Command(BaseCommand):
                     "verified_at": now if verified else None,
                 },
             )
-        for email, full_name, role, town, organisation in ACCOUNTS:
+        for email, (first_name, last_name), role, town, organisation in ACCOUNTS:
             user = user_create_verified(
                 email=email,
                 password=settings.DEMO_PASSWORD,
-                full_name=full_name,
+                first_name=first_name,
+                last_name=last_name,
                 role=role,
                 is_staff=role == User.Role.ADMIN,
             )
