@@ -42,6 +42,10 @@ def outbox(request):
     if status in Notification.Status.values:
         rows = rows.filter(status=status)
     page = Paginator(rows, 50).get_page(request.GET.get("page"))
+    for row in page:
+        # What the catalogue calls the kind ("Förderantrag bewilligt"), not its code.
+        entry = catalogue.BY_CODE.get(row.kind)
+        row.kind_label = str(entry.label) if entry else row.kind
     return render(
         request,
         "notifications/outbox.html",
