@@ -25,6 +25,7 @@ from .people import (
     VolunteerLanguage,
     VolunteerProfile,
     slot_bit,
+    weekly_slots_text,
 )
 from .reference import ActivityArea, Town, TownDistance
 from .trainings import (
@@ -76,4 +77,5 @@ __all__ = [
     "VolunteerLanguage",
     "VolunteerProfile",
     "slot_bit",
+    "weekly_slots_text",
 ]

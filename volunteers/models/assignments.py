@@ -39,6 +39,12 @@ class Assignment(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
     message = models.CharField(_("Nachricht"), max_length=500, blank=True)
+    decline_reason = models.CharField(
+        _("Grund der Absage"),
+        max_length=500,
+        blank=True,
+        help_text=_("Freiwillig; die Initiative sieht ihn."),
+    )
     created_at = models.DateTimeField(default=timezone.now)
     responded_at = models.DateTimeField(null=True, blank=True)
     confirmed_at = models.DateTimeField(null=True, blank=True)

@@ -6,7 +6,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from .organisations import Organisation
-from .people import ALL_SLOTS, LanguageLevel
+from .people import ALL_SLOTS, LanguageLevel, weekly_slots_text
 from .reference import ActivityArea, Town
 
 MAX_HELPERS = 50
@@ -153,6 +153,13 @@ class HelpRequest(models.Model):
     @property
     def seats_left(self) -> int:
         return self.helpers_needed - self.confirmed_count
+
+    @property
+    def weekly_times(self) -> str:
+        """The weekly times in words ("dienstags nachmittags, ..."), "" unless weekly."""
+        if self.schedule != self.Schedule.WEEKLY:
+            return ""
+        return weekly_slots_text(self.weekly_slots)
 
 
 class HelpRequestLanguage(models.Model):

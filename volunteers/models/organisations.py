@@ -26,6 +26,12 @@ class Organisation(models.Model):
     )
     address = models.CharField(_("Anschrift"), max_length=300, blank=True)
     contact_email = models.EmailField(_("Kontakt-E-Mail"))
+    contact_phone = models.CharField(
+        _("Kontakt-Telefon"),
+        max_length=40,
+        blank=True,
+        help_text=_("Bestätigte Helfende sehen diese Nummer."),
+    )
     description = models.TextField(_("Beschreibung"), blank=True, max_length=5000)
     verified_at = models.DateTimeField(_("geprüft am"), null=True, blank=True)
     verified_by = models.ForeignKey(

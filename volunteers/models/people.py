@@ -31,6 +31,34 @@ def slot_bit(weekday: int, part: int) -> int:
     return 1 << (weekday * 3 + part)
 
 
+# "dienstags nachmittags": the weekday as an adverb, for the weekly times of a help request.
+WEEKDAYS_RECURRING = [
+    _("montags"),
+    _("dienstags"),
+    _("mittwochs"),
+    _("donnerstags"),
+    _("freitags"),
+    _("samstags"),
+    _("sonntags"),
+]
+
+
+def weekly_slots_text(mask: int) -> str:
+    """The weekly times of a mask in words, Monday first, one entry per day:
+    "dienstags nachmittags, donnerstags vormittags und abends". Empty for 0.
+    The one place that puts slots into words (pages, API, emails all call it)."""
+    days = []
+    for weekday, day_name in enumerate(WEEKDAYS_RECURRING):
+        parts = [str(DAY_PARTS[p]) for p in range(len(DAY_PARTS)) if mask & slot_bit(weekday, p)]
+        if not parts:
+            continue
+        if len(parts) > 1:
+            last = parts.pop()
+            parts = [_("%(parts)s und %(last)s") % {"parts": ", ".join(parts), "last": last}]
+        days.append(_("%(weekday)s %(times)s") % {"weekday": day_name, "times": parts[0]})
+    return ", ".join(days)
+
+
 class LanguageLevel(models.IntegerChoices):
     BASIC = 1, _("Grundkenntnisse")
     FLUENT = 2, _("fließend")
