@@ -3,8 +3,9 @@
 Templates (templates/pdf/) get plain values only, so a template never runs a query, and Django's
 autoescaping applies to everything. WeasyPrint fetches through `StaticOnlyURLFetcher`, which
 serves the project's own static files and refuses every other URL: no network (not even
-127.0.0.1), no file://. Callers store a document together with `sha256_hex(pdf)` and re-render
-only when it is missing.
+127.0.0.1), no file://. A context never uses a name the template engine defines itself
+(`block`, `forloop`: backend/template_context.py). Callers store a document together with
+`sha256_hex(pdf)` and re-render only when it is missing.
 """
 
 from __future__ import annotations
@@ -28,10 +29,15 @@ from django.utils.safestring import SafeData
 from weasyprint import HTML
 from weasyprint.urls import URLFetcher, URLFetcherResponse
 
+from .template_context import check_context_keys
+
 logger = logging.getLogger(__name__)
 
 # datetime is a subclass of date, bool of int.
 PLAIN_TYPES = (str, int, float, Decimal, dt.date, dt.time, type(None))
+# Names templates/pdf/base.html sets itself (render_pdf adds ki_name; the base template asks
+# for the language as LANGUAGE_CODE): a caller's value under them would be replaced.
+BASE_TEMPLATE_NAMES = ("ki_name", "LANGUAGE_CODE")
 
 
 class FetchRefusedError(ValueError):
@@ -52,9 +58,11 @@ def render_pdf(template_name: str, context: Mapping[str, object]) -> bytes:
     `ki_name` (settings.KI_NAME) is added to the context and always wins, so every document
     names the deployment's KI. Raises TypeError when the context holds anything but plain
     values (str, numbers, Decimal, date/datetime/time, bool, None, and lists/tuples/dicts of
-    those): model instances, querysets, lazy strings (pass str(...)) and strings marked safe.
+    those): model instances, querysets, lazy strings (pass str(...)) and strings marked safe;
+    and ReservedContextKeyError (a TypeError) for a key the template engine or the base
+    template defines itself (check_context).
     """
-    check_plain_values(context)
+    check_context(context)
     html = render_to_string(template_name, {**context, "ki_name": settings.KI_NAME})
     document = HTML(
         string=html,
@@ -82,7 +90,7 @@ def render_pdf_parts(
     in the layout, or when content comes before the first part. Same context rules as
     render_pdf.
     """
-    check_plain_values(context)
+    check_context(context)
     html = render_to_string(template_name, {**context, "ki_name": settings.KI_NAME})
     document = HTML(
         string=html,
@@ -111,6 +119,13 @@ def render_pdf_parts(
         part.metadata.title = part_titles[part_id]
         rendered[part_id] = part.write_pdf()
     return rendered
+
+
+def check_context(context: Mapping[str, object]) -> None:
+    """Every rule a PDF context follows: no key the template engine or templates/pdf/base.html
+    defines itself (`block` would print Django's BlockNode), plain values only."""
+    check_context_keys(context, also=BASE_TEMPLATE_NAMES, what="PDF")
+    check_plain_values(context)
 
 
 def check_plain_values(value: object, where: str = "context") -> None:

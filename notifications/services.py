@@ -41,6 +41,7 @@ from django.utils.translation import gettext as _
 
 from backend.errors import DomainError
 from backend.status import transition
+from backend.template_context import check_context_keys
 
 from . import attachments, catalogue, mime
 from .models import Notification, Preference
@@ -50,6 +51,20 @@ if TYPE_CHECKING:
     from backend.accounts.models import User
 
 logger = logging.getLogger(__name__)
+
+# Names the email rendering sets itself (rendering._base_context, templates/email/base.html):
+# a value of the caller under one of them would silently never be printed.
+RENDERING_NAMES = (
+    "site_url",
+    "ki_name",
+    "ki_short_name",
+    "recipient_name",
+    "unsubscribe_url",
+    "subject",
+    "text_body",
+    "EMAIL_LANGUAGE",
+    "EMAIL_RTL",
+)
 
 
 def notify(
@@ -66,8 +81,10 @@ def notify(
 
     At most one row exists per dedupe_key: calling again with the same key returns the first
     row and enqueues nothing. Rolled-back transactions leave no row and send nothing. The kind
-    must be in the catalogue (catalogue.py).
+    must be in the catalogue (catalogue.py). Raises ReservedContextKeyError for a context key
+    the template engine or the rendering defines itself (`block`, `forloop`, `site_url`, ...).
     """
+    check_context_keys(context or {}, also=RENDERING_NAMES, what="email")
     if recipient is None and not to_email:
         raise ValueError("notify() needs a recipient or an email address.")
     entry = catalogue.get(kind)  # KeyError: a kind nobody catalogued

@@ -9,7 +9,7 @@ from decimal import Decimal
 import pytest
 from django.contrib.contenttypes.models import ContentType
 
-from backend.documents import check_plain_values
+from backend.documents import check_context
 from backend.models import StatusChange
 from funding.models import Application
 from funding.services import letters
@@ -21,10 +21,11 @@ def fake_letter_render(application: Application) -> bytes:
 
     A real render takes seconds (the web fonts are decompressed every time), which the tests
     that sign hundreds of decisions cannot afford. The stand-in still builds the real context
-    (and checks it holds plain values only), so the bytes differ for every decision and the
-    stored hash means something; tests/funding/test_letters.py renders the real thing."""
+    and checks it as render_pdf does (plain values, no name the template engine defines), so
+    the bytes differ for every decision and the stored hash means something;
+    tests/funding/test_letters.py renders the real thing."""
     context = letters.letter_context(application)
-    check_plain_values(context)
+    check_context(context)
     body = json.dumps(context, sort_keys=True, ensure_ascii=False, default=str)
     return b"%PDF-1.7\n% test stand-in\n" + body.encode() + b"\n%%EOF\n"
 
