@@ -1,10 +1,13 @@
-"""Teilnahmebescheinigungen on the web: the public verification page, a volunteer's own
-certificates, and the staff pages (issue for a training with the job's progress, revoke).
+"""Teilnahmebescheinigungen on the web: the public verification page (which checks
+Ehrenamtsnachweise too), a volunteer's own certificates, and the staff pages (issue for a
+training with the job's progress, revoke).
 
-The verification page is public and shows only what the certificate states (name, training,
-dates, hours, issuer) and whether it is valid. An unknown code gets a plain 404 whatever it
-looks like, and lookups are rate-limited per IP address, so the page cannot be used to find
-codes. A volunteer reaches only their own certificates: any other id is a 404.
+The verification page is public and shows only what the certificate states (name, what, when,
+hours, issuer) and whether it is valid; of a revocation only that and when, never the reason
+(volunteers/services/verification.py). Input that is no code at all is told why; a well-formed
+unknown code gets a plain 404 whatever it looks like, and lookups are rate-limited per IP
+address, so the page cannot be used to find codes. A volunteer reaches only their own
+certificates: any other id is a 404.
 """
 
 from __future__ import annotations
@@ -30,17 +33,17 @@ from .models import CertificateJob, Training, TrainingCertificate
 from .services.training_certificates import (
     REVOKE_REASON_MAX,
     attendees_without_certificate,
-    certificate_code_normalise,
+    attendees_without_name,
     certificate_filename,
     certificate_job_latest,
     certificate_job_start,
-    certificate_lookup,
     certificate_pdf,
     certificate_revoke,
     certificates_for_training,
     certificates_of_volunteer,
 )
 from .services.trainings import training_attendees
+from .services.verification import CodeMalformed, code_parse, verification_lookup
 from .views_documents import pdf_attachment
 
 # Lookups per client address. allauth's limiter (already used for logins) keeps the counters
@@ -81,8 +84,9 @@ class VerifyForm(forms.Form):
     code = forms.CharField(
         label=gettext_lazy("Prüfcode"),
         help_text=gettext_lazy(
-            "Sie finden ihn unten auf der Bescheinigung, zum Beispiel K7QM-4TXR-9HCW. "
-            "Groß- und Kleinschreibung, Leerzeichen und Bindestriche spielen keine Rolle."
+            "Sie finden ihn unten auf der Teilnahmebescheinigung (zum Beispiel K7QM-4TXR-9HCW) "
+            "oder dem Ehrenamtsnachweis (zum Beispiel EN-7K3P-Q9XW). Groß- und "
+            "Kleinschreibung, Leerzeichen und Bindestriche spielen keine Rolle."
         ),
         max_length=40,
         widget=forms.TextInput(
@@ -91,18 +95,16 @@ class VerifyForm(forms.Form):
     )
 
     def clean_code(self) -> str:
-        code = certificate_code_normalise(self.cleaned_data["code"])
-        if code is None:
-            raise forms.ValidationError(
-                _("Ein Prüfcode hat 12 Buchstaben und Ziffern, zum Beispiel K7QM-4TXR-9HCW.")
-            )
-        return code
+        try:
+            return code_parse(self.cleaned_data["code"]).code
+        except CodeMalformed as exc:
+            raise forms.ValidationError(exc.message) from exc
 
 
 @require_safe
 def certificate_verify_form(request: HttpRequest) -> HttpResponse:
-    """The form for a code (GET, works without JavaScript); a valid entry goes to the page of
-    that code, which does the lookup."""
+    """The form for a code (GET, works without JavaScript); a well-formed code goes to the page
+    of that code, which does the lookup. Anything else stays in the field with the reason."""
     form = VerifyForm(request.GET if "code" in request.GET else None)
     if form.is_bound and form.is_valid():
         return redirect("volunteers:certificate_verify", form.cleaned_data["code"])
@@ -111,18 +113,28 @@ def certificate_verify_form(request: HttpRequest) -> HttpResponse:
 
 @require_safe
 def certificate_verify(request: HttpRequest, code: str) -> HttpResponse:
-    """What a certificate says and whether it is valid. Unknown code: 404, no hints."""
+    """What a certificate (Teilnahmebescheinigung or Ehrenamtsnachweis) says and whether it is
+    valid. Not a code at all: the form with the reason (404). A well-formed code nobody issued:
+    404 with the same words for every such code. Revoked: that and when, never the reason."""
     if not _verify_allowed(request):
         return _too_many(request)
-    normalised = certificate_code_normalise(code)
-    if normalised is not None and normalised != code:
-        return redirect("volunteers:certificate_verify", normalised)
-    certificate = certificate_lookup(code)
-    if certificate is None:
+    try:
+        parsed = code_parse(code)
+    except CodeMalformed:
+        form = VerifyForm({"code": code})
+        form.is_valid()  # puts the reason on the field
+        response = render(
+            request, "volunteers/certificates/verify_form.html", {"form": form}, status=404
+        )
+        return _public(response)
+    if parsed.code != code:
+        return redirect("volunteers:certificate_verify", parsed.code)
+    verification = verification_lookup(parsed)
+    if verification is None:
         response = render(
             request,
             "volunteers/certificates/verify_not_found.html",
-            {"form": VerifyForm()},
+            {"form": VerifyForm(), "code": parsed.code},
             status=404,
         )
         return _public(response)
@@ -131,7 +143,7 @@ def certificate_verify(request: HttpRequest, code: str) -> HttpResponse:
             request,
             "volunteers/certificates/verify.html",
             {
-                "certificate": certificate,
+                "verification": verification,
                 "issuer": settings.KI_NAME,
                 "issuer_address": settings.KI_ADDRESS,
             },
@@ -195,6 +207,7 @@ def staff_training_certificates(request: HttpRequest, pk: int) -> HttpResponse:
             "certificates": certificates,
             "attendee_count": training_attendees(training).count(),
             "missing_count": attendees_without_certificate(training).count(),
+            "nameless_count": attendees_without_name(training).count(),
             "revoked_count": sum(1 for c in certificates if c.revoked_at),
             **_job_context(certificate_job_latest(training)),
         },
@@ -240,8 +253,8 @@ class RevokeForm(forms.Form):
     reason = forms.CharField(
         label=gettext_lazy("Grund des Widerrufs"),
         help_text=gettext_lazy(
-            "Wird auf der öffentlichen Prüfseite angezeigt. Bitte keine Gesundheits- oder "
-            "anderen sensiblen Angaben."
+            "Nur für das KI-Team sichtbar; die öffentliche Prüfseite zeigt nur, dass und wann "
+            "widerrufen wurde. Bitte keine Gesundheits- oder anderen sensiblen Angaben."
         ),
         max_length=REVOKE_REASON_MAX,
         widget=forms.Textarea(attrs={"rows": 3}),

@@ -20,7 +20,12 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods, require_safe
 
-from .services.certificates import certificate_filename, certificate_for
+from .services.certificates import (
+    CertificateRefused,
+    certificate_filename,
+    certificate_for,
+    certificate_problems_of,
+)
 from .services.gdpr import account_delete, person_export
 from .services.hours import ehrenamtskarte_status
 
@@ -46,8 +51,13 @@ def _me(request):
 @login_required
 @require_safe
 def ehrenamtsnachweis(request):
-    """The Ehrenamtsnachweis as PDF: served as stored while its data is unchanged."""
-    certificate = certificate_for(volunteer=_me(request))
+    """The Ehrenamtsnachweis as PDF: served as stored while its data is unchanged. Refused
+    (no name, no confirmed hours): the documents page with every reason, status 409."""
+    user = _me(request)
+    try:
+        certificate = certificate_for(volunteer=user)
+    except CertificateRefused as exc:
+        return _my_data_page(request, user, problems=exc.errors, status=409)
     return pdf_attachment(bytes(certificate.pdf), filename=certificate_filename(certificate))
 
 
@@ -56,13 +66,24 @@ def ehrenamtsnachweis(request):
 def my_data(request):
     """What the platform stores, how to download it and how to delete the account."""
     user = _me(request)
+    is_volunteer = hasattr(user, "volunteer_profile")
+    problems = certificate_problems_of(volunteer=user) if is_volunteer else {}
+    return _my_data_page(request, user, problems=problems)
+
+
+def _my_data_page(request, user, *, problems: dict[str, list[str]], status: int = 200):
+    """The documents page; `problems` say what keeps the Ehrenamtsnachweis from being issued
+    (shown instead of its download button)."""
     return render(
         request,
         "volunteers/documents/my_data.html",
         {
             "is_volunteer": hasattr(user, "volunteer_profile"),
             "ehrenamtskarte": ehrenamtskarte_status(volunteer=user),
+            "nachweis_problems": [m for messages in problems.values() for m in messages],
+            "name_missing": "name" in problems,
         },
+        status=status,
     )
 
 

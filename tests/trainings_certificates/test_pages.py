@@ -52,13 +52,22 @@ def test_verification_shows_the_minimal_data_and_valid(client, certificate):
     assert "noindex" in response["X-Robots-Tag"]
 
 
-def test_revoked_certificate_says_revoked_with_date_and_reason(client, certificate, staff_with_mfa):
-    certificate_revoke(certificate=certificate, actor=staff_with_mfa, reason="Irrtum")
+def test_revoked_certificate_says_revoked_and_when_but_never_why(
+    client, certificate, staff_with_mfa
+):
+    certificate_revoke(
+        certificate=certificate, actor=staff_with_mfa, reason="Irrtum bei der Anwesenheitsliste"
+    )
+    certificate.refresh_from_db()
 
-    page = client.get(verify_url(certificate.code)).content.decode()
+    response = client.get(verify_url(certificate.code))
 
-    assert "widerrufen am" in page
-    assert "Irrtum" in page
+    page = main(response.content.decode())
+    assert response.status_code == 200
+    assert f"widerrufen am {certificate.revoked_at:%d.%m.%Y}" in page
+    assert "nicht mehr gültig" in page
+    assert "Irrtum" not in page and "Anwesenheitsliste" not in page
+    assert "Grund" not in page
     assert "ist echt und gültig" not in page
 
 
@@ -75,14 +84,29 @@ def test_typed_code_is_normalised(client, certificate):
 
 
 def test_unknown_code_is_a_plain_404_without_hints(client, certificate):
-    # One character off a real code, and a code that does not exist at all: same answer.
+    # One character off a real code, and a code that does not exist at all: the same answer
+    # (apart from the code itself, which the page repeats so it can be compared).
     near = certificate.code[:-1] + ("2" if certificate.code[-1] != "2" else "3")
-    answers = [client.get(verify_url(code)) for code in (near, "AAAA-BBBB-CCCC", "x")]
+    answers = {code: client.get(verify_url(code)) for code in (near, "AAAA-BBBB-CCCC")}
 
-    assert [r.status_code for r in answers] == [404, 404, 404]
-    bodies = {main(r.content.decode()) for r in answers}
+    assert [r.status_code for r in answers.values()] == [404, 404]
+    bodies = {main(r.content.decode()).replace(code, "<code>") for code, r in answers.items()}
     assert len(bodies) == 1  # nothing in the page depends on how close the code was
-    assert "Nicht gefunden" in bodies.pop()
+    body = bodies.pop()
+    assert "Nicht gefunden" in body
+    assert "hat die richtige Form" in body
+    assert "ist kein Prüfcode" not in body
+
+
+def test_input_that_is_no_code_is_told_why_and_kept(client, certificate):
+    response = client.get(verify_url("x"))
+
+    page = main(response.content.decode())
+    assert response.status_code == 404
+    assert "„x“ ist kein Prüfcode" in page
+    assert "Er hat 1 Zeichen" in page
+    assert 'value="x"' in page  # kept in the field
+    assert "hat die richtige Form" not in page
 
 
 @override_settings(CERTIFICATE_VERIFY_RATE_LIMIT="3/m/ip")
@@ -105,10 +129,10 @@ def test_verification_form_page(client):
 
     bad = client.get(reverse("volunteers:certificate_verify_form"), {"code": "zu kurz"})
     assert bad.status_code == 200
-    assert "12 Buchstaben und Ziffern" in bad.content.decode()
-
-
-# --- Volunteers -------------------------------------------------------------------------------
+    page = main(bad.content.decode())
+    assert "„zu kurz“ ist kein Prüfcode" in page
+    assert "Er hat 6 Zeichen" in page
+    assert 'value="zu kurz"' in page
 
 
 def test_volunteer_downloads_own_certificate(client, certificate):

@@ -88,7 +88,8 @@ def test_html_in_names_is_printed_as_text(open_request):
     volunteer = VolunteerFactory(full_name='<b>Zoe</b> & "Co" <script>x()</script>')
     open_request.organisation.name = "<i>Verein</i> & Freunde"
     open_request.organisation.save(update_fields=["name"])
-    AssignmentFactory(help_request=open_request, volunteer=volunteer, confirmed=True)
+    assignment = AssignmentFactory(help_request=open_request, volunteer=volunteer, confirmed=True)
+    HoursEntryFactory(assignment=assignment, confirmed=True)
 
     text = pdf_words(bytes(certificate_for(volunteer=volunteer).pdf))
 
@@ -110,6 +111,7 @@ def test_unchanged_data_is_served_from_storage(assignment, helper, render_count)
 
 
 def test_new_confirmed_hours_render_a_new_certificate(assignment, helper, coordinator):
+    HoursEntryFactory(assignment=assignment, confirmed=True, date=days_ago(9))
     first = certificate_for(volunteer=helper)
     entry = hours_log(assignment=assignment, actor=helper, date=days_ago(2), hours=3)
 
@@ -144,6 +146,7 @@ def test_the_fingerprint_covers_what_the_certificate_says(assignment, helper):
 def test_the_sha256_is_that_of_the_stored_bytes(assignment, helper):
     from backend.documents import sha256_hex
 
+    HoursEntryFactory(assignment=assignment, confirmed=True)
     certificate = certificate_for(volunteer=helper)
     certificate.refresh_from_db()
     assert certificate.sha256 == sha256_hex(bytes(certificate.pdf))
@@ -178,6 +181,7 @@ def test_the_certificate_is_not_re_rendered_just_because_a_day_passed(assignment
 
 
 def test_trainings_have_their_place_on_the_certificate(assignment, helper):
+    HoursEntryFactory(assignment=assignment, confirmed=True)
     values = certificate_values(volunteer=helper)
     assert values["trainings"] == []
     text = pdf_words(bytes(certificate_for(volunteer=helper).pdf))
@@ -189,6 +193,7 @@ def test_trainings_have_their_place_on_the_certificate(assignment, helper):
 
 
 def test_download_is_an_uncached_pdf_attachment_named_after_the_code(client, assignment, helper):
+    HoursEntryFactory(assignment=assignment, confirmed=True)
     client.force_login(helper)
 
     response = client.get(URL)
@@ -206,7 +211,10 @@ def test_download_is_an_uncached_pdf_attachment_named_after_the_code(client, ass
 
 
 def test_each_account_downloads_only_its_own_certificate(client, assignment, helper):
+    HoursEntryFactory(assignment=assignment, confirmed=True)
     other = VolunteerFactory(full_name="Otto Anders")
+    elsewhere = AssignmentFactory(volunteer=other, confirmed=True)
+    HoursEntryFactory(assignment=elsewhere, confirmed=True)
     client.force_login(other)
 
     text = pdf_words(client.get(URL).content)

@@ -18,7 +18,8 @@ MY_DATA = reverse("volunteers:my_data")
 DELETE = reverse("volunteers:account_delete")
 
 
-def test_my_data_page_explains_export_and_deletion(client, helper):
+def test_my_data_page_explains_export_and_deletion(client, assignment, helper):
+    HoursEntryFactory(assignment=assignment, confirmed=True)
     client.force_login(helper)
 
     page = client.get(MY_DATA).content.decode()

@@ -13,7 +13,7 @@ from django.db import transaction
 from django.http import Http404
 from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import extend_schema, extend_schema_field
+from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_field
 from rest_framework import exceptions, serializers, status
 from rest_framework.permissions import IsAuthenticated
 from rest_framework.response import Response
@@ -311,11 +311,21 @@ class MyHoursView(APIView):
 @extend_schema(tags=["profile"])
 class EhrenamtsnachweisView(APIView):
     """My Ehrenamtsnachweis as PDF (activities, organisations, confirmed hours per year,
-    verification code): the same document as the download on the site."""
+    verification code and QR code of the public check page): the same document as the
+    download on the site. 409 while the account has no name or no confirmed hours, with the
+    same reasons as the page (every one of them in `errors`)."""
 
     permission_classes = [IsAuthenticated]
 
-    @extend_schema(responses={(200, "application/pdf"): OpenApiTypes.BINARY})
+    @extend_schema(
+        responses={
+            (200, "application/pdf"): OpenApiTypes.BINARY,
+            409: OpenApiResponse(
+                ErrorSerializer,
+                description="Not issued: the account has no name, or no confirmed hours.",
+            ),
+        }
+    )
     def get(self, request, **kwargs):
         volunteer = get_user_model().objects.get(pk=request.user.pk)  # not the lazy wrapper
         certificate = certificate_for(volunteer=volunteer)

@@ -143,6 +143,11 @@ class VolunteerCertificate(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="volunteer_certificates"
     )
     code = models.CharField(_("Prüfcode"), max_length=20, unique=True)
+    # What the public check page shows, as printed (a later change of name does not alter it).
+    holder_name = models.CharField(_("Name"), max_length=200, blank=True)
+    total_hours = models.DecimalField(
+        _("bestätigte Stunden"), max_digits=10, decimal_places=2, null=True, blank=True
+    )
     data_fingerprint = models.CharField(max_length=64)
     sha256 = models.CharField(max_length=64)
     pdf = models.BinaryField()

@@ -6,6 +6,12 @@ served again as stored (same bytes, same verification code), so a certificate is
 only when what it says has changed (new confirmed hours, an assignment ended, a new year for
 the Ehrenamtskarte window, another language). Older certificates stay stored so their codes
 remain checkable.
+
+A certificate names a person: it is refused (CertificateRefused, with every reason at once)
+while the account has no name (never the email address in its place) or no confirmed hours.
+Like the Teilnahmebescheinigung it carries its verification code as text and as a QR code of
+the public check page (volunteers/services/training_certificates.py: the same URL and QR
+code functions), and the row keeps what that page shows (name, hours, date) as issued.
 """
 
 from __future__ import annotations
@@ -22,11 +28,14 @@ from django.db import IntegrityError, transaction
 from django.db.models import DecimalField, Q, Sum, Value
 from django.db.models.functions import Coalesce
 from django.utils import timezone, translation
+from django.utils.translation import gettext as _
 
 from backend.documents import render_pdf, sha256_hex
+from backend.errors import ConflictError
 from volunteers.models import Assignment, HoursEntry, VolunteerCertificate
 
 from .hours import ehrenamtskarte_status, hours_confirmed_per_year
+from .training_certificates import certificate_qr_data_uri, certificate_verify_url
 
 TEMPLATE = "pdf/ehrenamtsnachweis.html"
 CODE_PREFIX = "EN"
@@ -35,6 +44,11 @@ CODE_ALPHABET = "23456789ABCDEFGHJKMNPQRSTUVWXYZ"
 CODE_GROUPS = 2
 CODE_GROUP_LENGTH = 4
 CENT = Decimal("0.01")
+
+
+class CertificateRefused(ConflictError):
+    """The Ehrenamtsnachweis cannot be issued yet; `errors` names every reason at once
+    ({"name": [...], "hours": [...]}) and the message joins them."""
 
 
 def certificate_code_new() -> str:
@@ -119,7 +133,8 @@ def certificate_values(*, volunteer, today=None) -> dict[str, Any]:
     profile = getattr(volunteer, "volunteer_profile", None)
     return {
         "language": translation.get_language() or "de",
-        "name": volunteer.get_full_name(),
+        # The name or "": never the email address (certificate_problems refuses "").
+        "name": volunteer.name,
         "home_town": profile.town.name if profile is not None and profile.town else "",
         "activities": _activities(volunteer),
         "hours_per_year": [
@@ -148,6 +163,38 @@ def certificate_values(*, volunteer, today=None) -> dict[str, Any]:
     }
 
 
+def name_missing_message() -> str:
+    return _(
+        "Auf dem Ehrenamtsnachweis steht Ihr Name, und Ihr Konto hat noch keinen. Bitte tragen "
+        "Sie Ihren Vor- und Nachnamen unter „Mein Konto“ ein; danach können Sie den Nachweis "
+        "herunterladen."
+    )
+
+
+def no_hours_message() -> str:
+    return _(
+        "Sie haben noch keine bestätigten Stunden. Der Ehrenamtsnachweis bescheinigt bestätigte "
+        "Stunden; sobald eine Initiative Ihre eingetragenen Stunden bestätigt hat, können Sie "
+        "ihn herunterladen."
+    )
+
+
+def certificate_problems(values: dict[str, Any]) -> dict[str, list[str]]:
+    """Why a certificate with these values cannot be issued: {} when it can."""
+    problems: dict[str, list[str]] = {}
+    if not values["name"].strip():
+        problems["name"] = [name_missing_message()]
+    if values["total_hours"] <= 0:
+        problems["hours"] = [no_hours_message()]
+    return problems
+
+
+def certificate_problems_of(*, volunteer, today=None) -> dict[str, list[str]]:
+    """What keeps the volunteer from downloading an Ehrenamtsnachweis now ({} when nothing):
+    for the page that offers the download."""
+    return certificate_problems(certificate_values(volunteer=volunteer, today=today))
+
+
 def certificate_fingerprint(values: dict[str, Any]) -> str:
     """SHA-256 of the canonical JSON of the values (sorted keys, no whitespace; dates and
     decimals as their ISO / plain string forms)."""
@@ -170,8 +217,16 @@ def certificate_for(*, volunteer, today=None) -> VolunteerCertificate:
     changed, else a newly rendered one with a new verification code.
 
     Rendering happens outside any transaction (it takes a moment); storing locks the
-    volunteer's row and checks again, so two parallel downloads store one certificate."""
+    volunteer's row and checks again, so two parallel downloads store one certificate.
+
+    Raises CertificateRefused (no name, no confirmed hours: every reason at once)."""
     values = certificate_values(volunteer=volunteer, today=today)
+    problems = certificate_problems(values)
+    if problems:
+        raise CertificateRefused(
+            " ".join(message for messages in problems.values() for message in messages),
+            errors=problems,
+        )
     fingerprint = certificate_fingerprint(values)
     existing = _stored(volunteer, fingerprint)
     if existing is not None:
@@ -179,8 +234,17 @@ def certificate_for(*, volunteer, today=None) -> VolunteerCertificate:
     issued_at = timezone.now()
     for _attempt in range(5):
         code = certificate_code_new()
+        verify_url = certificate_verify_url(code)
         pdf = render_pdf(
-            TEMPLATE, {**values, "code": code, "issued_on": timezone.localdate(issued_at)}
+            TEMPLATE,
+            {
+                **values,
+                "code": code,
+                "issued_on": timezone.localdate(issued_at),
+                "verify_url": verify_url,
+                "qr_data_uri": certificate_qr_data_uri(verify_url),
+                "ki_address": settings.KI_ADDRESS,
+            },
         )
         try:
             with transaction.atomic():
@@ -191,6 +255,8 @@ def certificate_for(*, volunteer, today=None) -> VolunteerCertificate:
                 return VolunteerCertificate.objects.create(
                     volunteer=volunteer,
                     code=code,
+                    holder_name=values["name"][:200],
+                    total_hours=values["total_hours"],
                     data_fingerprint=fingerprint,
                     sha256=sha256_hex(pdf),
                     pdf=pdf,

@@ -2,7 +2,8 @@
 background job with its progress, revoking, and looking a certificate up by its code.
 
 Who gets one: exactly `training_attendees(training)` (confirmed and present at every session);
-nobody else, ever. A certificate row is created once per registration (one-to-one) with a
+nobody else, ever. An attendee whose account has no name yet gets theirs once they have entered
+it (the next run issues it): a certificate never names an email address in place of a person. A certificate row is created once per registration (one-to-one) with a
 unique verification code and a frozen copy of what the public page shows (name, title, dates,
 hours), so later edits of the training or the account do not change an issued certificate.
 
@@ -263,12 +264,7 @@ def _certificates_create_missing(*, training: Training, issued_by: User | None) 
                 if not sessions:
                     return 0
                 dates, hours = _dates(sessions), _hours(training, sessions)
-                missing = [
-                    registration
-                    for registration in training_attendees(training)
-                    .filter(certificate__isnull=True)
-                    .select_related("volunteer")
-                ]
+                missing = list(attendees_without_certificate(training).select_related("volunteer"))
                 if not missing:
                     return 0
                 now = timezone.now()
@@ -276,7 +272,7 @@ def _certificates_create_missing(*, training: Training, issued_by: User | None) 
                     TrainingCertificate(
                         registration=registration,
                         code=certificate_code(),
-                        holder_name=registration.volunteer.get_full_name()[:200],
+                        holder_name=registration.volunteer.name[:200],
                         training_title=training.title[:200],
                         training_dates=dates,
                         hours=hours,
@@ -383,7 +379,8 @@ def certificate_revoke(
     *, certificate: TrainingCertificate, actor: User, reason: str
 ) -> TrainingCertificate:
     """Revoke a certificate with a written reason (audit trail: valid -> revoked, the reason
-    as note). The verification page then says revoked, with the date and the reason.
+    as note). The public verification page then says revoked and since when; the reason is
+    for the KI team only (volunteers/services/verification.py).
 
     Raises PermissionDenied (not KI staff with 2FA), ValidationFailed (no reason, too long),
     InvalidTransition (revoked already)."""
@@ -502,5 +499,18 @@ def _job_progress_save(job: CertificateJob) -> None:
 
 
 def attendees_without_certificate(training: Training) -> QuerySet[Registration]:
-    """Attendees who have no certificate yet (what the next run would issue)."""
-    return training_attendees(training).filter(certificate__isnull=True)
+    """Attendees who have no certificate yet and a name to print on it (what the next run
+    would issue)."""
+    return (
+        training_attendees(training)
+        .filter(certificate__isnull=True)
+        .exclude(volunteer__first_name="", volunteer__last_name="")
+    )
+
+
+def attendees_without_name(training: Training) -> QuerySet[Registration]:
+    """Attendees without a certificate whose account has no name yet: they get theirs once
+    they have entered it."""
+    return training_attendees(training).filter(
+        certificate__isnull=True, volunteer__first_name="", volunteer__last_name=""
+    )
