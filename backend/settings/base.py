@@ -209,6 +209,8 @@ SECURE_REFERRER_POLICY = "same-origin"
 LANGUAGE_CODE = "de"
 LANGUAGES = [("de", _("Deutsch")), ("en", _("English"))]
 LOCALE_PATHS = [BASE_DIR / "locale"]
+# One date format per language, 24-hour clock (backend/formats/<language>/formats.py).
+FORMAT_MODULE_PATH = ["backend.formats"]
 TIME_ZONE = "Europe/Berlin"
 USE_I18N = True
 USE_TZ = True
