@@ -8,10 +8,11 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from volunteers.languages import language_choices
+from volunteers.languages import LANGUAGE_NAMES, language_choices
 from volunteers.models import Town
 
 from .models import Offer
+from .search import MAX_QUERY_CHARS
 from .services.contacts import CONSENT_TEXT
 from .services.offers import FIELDS as OFFER_FIELDS
 
@@ -212,3 +213,83 @@ class MunicipalAccessForm(forms.Form):
         widget=forms.EmailInput(attrs={"autocomplete": "off"}),
     )
     town = _town_field(label=_("Stadt/Gemeinde"))
+
+
+class DirectorySearchForm(forms.Form):
+    """The public directory's search (GET): words, town, topic and language in any
+    combination. The parameters are those of the API's offer list (q, town, kind, language),
+    so a link to the page and a call of the API ask the same."""
+
+    q = forms.CharField(
+        label=_("Suchbegriff"),
+        required=False,
+        help_text=_(
+            "Zum Beispiel „Sprachcafé“, „Fahrrad“, „arabisch“ oder den Namen eines Vereins."
+        ),
+        widget=forms.TextInput(attrs={"type": "search", "maxlength": MAX_QUERY_CHARS}),
+    )
+    town = forms.ModelChoiceField(
+        label=_("Ort"),
+        queryset=Town.objects.order_by("name"),
+        to_field_name="slug",
+        required=False,
+        empty_label=_("alle Orte"),
+        error_messages={
+            "invalid_choice": _(
+                "Diesen Ort gibt es im Verzeichnis nicht. Bitte wählen Sie einen Ort aus der Liste."
+            )
+        },
+    )
+    kind = forms.ChoiceField(
+        label=_("Thema"),
+        required=False,
+        choices=[("", _("alle Themen")), *Offer.Kind.choices],
+        error_messages={
+            "invalid_choice": _(
+                "Dieses Thema gibt es im Verzeichnis nicht. "
+                "Bitte wählen Sie ein Thema aus der Liste."
+            )
+        },
+    )
+    language = forms.ChoiceField(
+        label=_("Sprache"),
+        required=False,
+        choices=lambda: [("", _("alle Sprachen")), *language_choices()],
+        error_messages={
+            "invalid_choice": _(
+                "Diese Sprache kennt das Verzeichnis nicht. "
+                "Bitte wählen Sie eine Sprache aus der Liste."
+            )
+        },
+    )
+
+    def clean_q(self) -> str:
+        text = self.cleaned_data["q"].replace("\x00", "").strip()
+        if len(text) > MAX_QUERY_CHARS:
+            raise forms.ValidationError(
+                _("Der Suchbegriff ist zu lang. Bitte verwenden Sie höchstens %(n)d Zeichen."),
+                params={"n": MAX_QUERY_CHARS},
+            )
+        return text
+
+    def chosen(self) -> list[tuple[str, str, str]]:
+        """What the valid form narrows by, in form order: (parameter, label, value shown)."""
+        data = self.cleaned_data
+        rows = []
+        if data.get("q"):
+            rows.append(("q", str(self.fields["q"].label), f"„{data['q']}“"))
+        if data.get("town"):
+            rows.append(("town", str(self.fields["town"].label), data["town"].name))
+        if data.get("kind"):
+            rows.append(
+                ("kind", str(self.fields["kind"].label), str(Offer.Kind(data["kind"]).label))
+            )
+        if data.get("language"):
+            rows.append(
+                (
+                    "language",
+                    str(self.fields["language"].label),
+                    str(LANGUAGE_NAMES[data["language"]]),
+                )
+            )
+        return rows

@@ -83,7 +83,7 @@ def _event(offer: Offer, now: dt.datetime) -> Event | None:
         summary=offer.title,
         start=start,
         end=end,
-        location=f"{offer.place}, {offer.town.name}",
+        location=offer.address,
         description="\n\n".join(parts),
         url=url,
     )

@@ -4,6 +4,7 @@ integration; plus which town a municipal account may see figures of."""
 
 from __future__ import annotations
 
+import re
 from datetime import timedelta
 
 from django.conf import settings
@@ -12,6 +13,8 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from volunteers.models import Organisation, Town
+
+from .search import folded
 
 # An offer nobody confirmed for this long is flagged to its organisation; after the second
 # period it is hidden from the public until confirmed again.
@@ -73,6 +76,25 @@ class Offer(models.Model):
     hidden_reason = models.CharField(_("Grund für das Ausblenden"), max_length=300, blank=True)
     created_at = models.DateTimeField(_("angelegt"), default=timezone.now)
     updated_at = models.DateTimeField(_("geändert"), default=timezone.now)
+    # The offer's own words for the public search, folded by the database (directory.search):
+    # always in step with the fields, whoever writes them.
+    search_text = models.GeneratedField(
+        expression=folded(
+            # Flat "a || ' ' || b": Concat() nests a level per part, and SQLite's parser
+            # allows only so much nesting (directory.search.FOLDS). No field is NULL.
+            models.Func(
+                models.F("title"),
+                models.F("description"),
+                models.F("place"),
+                models.F("target_group"),
+                template="(%(expressions)s)",
+                arg_joiner=" || ' ' || ",
+                output_field=models.TextField(),
+            )
+        ),
+        output_field=models.TextField(),
+        db_persist=True,
+    )
 
     class Meta:
         verbose_name = _("Angebot")
@@ -97,6 +119,18 @@ class Offer(models.Model):
 
     def __str__(self) -> str:
         return self.title
+
+    @property
+    def address(self) -> str:
+        """Where it takes place, with the town unless the place already names it
+        ("Marktplatz 1, 59227 Ahlen", not "…, 59227 Ahlen, Ahlen")."""
+        place = self.place.strip().rstrip(",").strip()
+        town = self.town.name
+        if not place:
+            return town
+        if re.search(rf"(?<!\w){re.escape(town)}(?!\w)", place, flags=re.IGNORECASE):
+            return place
+        return f"{place}, {town}"
 
     @property
     def is_stale(self) -> bool:

@@ -11,6 +11,7 @@ from funding.models import Application
 from volunteers.models import Organisation, Town
 
 from .models import HIDE_AFTER, ContactPerson, Offer, OfferLanguage
+from .search import fold_rows, kinds_matching, languages_matching, names_matching, search_words
 
 FUNDED_STATUSES = (
     Application.Status.APPROVED,
@@ -22,6 +23,8 @@ FUNDED_STATUSES = (
 def offers_public(
     *, town: Town | None = None, kind: str = "", language: str = "", query: str = ""
 ) -> QuerySet[Offer]:
+    """Public offers, narrowed by any combination of town, kind, language and search words
+    (every word must match: search.py); a fixed number of queries."""
     offers = Offer.objects.filter(
         organisation__verified_at__isnull=False,
         hidden_at__isnull=True,
@@ -32,34 +35,60 @@ def offers_public(
     if kind:
         offers = offers.filter(kind=kind)
     if language:
+        # (offer, code) is unique: the join cannot repeat an offer.
         offers = offers.filter(languages__code=language)
-    if query:
-        words = query.split()[:8]
-        for word in words:
-            offers = offers.filter(
-                Q(title__icontains=word)
-                | Q(description__icontains=word)
-                | Q(organisation__name__icontains=word)
-                | Q(place__icontains=word)
-                | Q(target_group__icontains=word)
-                | Q(town__name__icontains=word)
-            )
+    words = search_words(query)
+    if words:
+        offers = offers.filter(_offers_matching(words))
     return (
         offers.select_related("organisation", "town")
         .prefetch_related(Prefetch("languages", queryset=OfferLanguage.objects.order_by("code")))
-        .distinct()
         .order_by("town__name", "title", "pk")
     )
 
 
+def _town_rows() -> list[tuple[int, str]]:
+    return fold_rows(Town.objects.values_list("pk", "name"))
+
+
+def _offers_matching(words: list[tuple[str, ...]]) -> Q:
+    """Every word in the offer's own text, kind, town, organisation or languages. Town and
+    organisation names are matched in Python (one query each, folded like the words)."""
+    towns = _town_rows()
+    organisations = fold_rows(
+        Organisation.objects.filter(verified_at__isnull=False).values_list("pk", "name")
+    )
+    condition = Q()
+    for word in words:
+        match = Q()
+        for form in word:
+            match |= Q(search_text__contains=form)
+        if kinds := kinds_matching(word):
+            match |= Q(kind__in=kinds)
+        if codes := languages_matching(word):
+            match |= Q(pk__in=OfferLanguage.objects.filter(code__in=codes).values("offer_id"))
+        if town_ids := names_matching(towns, word):
+            match |= Q(town_id__in=town_ids)
+        if organisation_ids := names_matching(organisations, word):
+            match |= Q(organisation_id__in=organisation_ids)
+        condition &= match
+    return condition
+
+
 def organisations_public(*, town: Town | None = None, query: str = "") -> QuerySet[Organisation]:
+    """Verified organisations; with a query, those whose name, description or town has every
+    word (folded like the offers' search)."""
     organisations = Organisation.objects.filter(verified_at__isnull=False)
     if town is not None:
         organisations = organisations.filter(town=town)
-    for word in query.split()[:8]:
-        organisations = organisations.filter(
-            Q(name__icontains=word) | Q(description__icontains=word)
-        )
+    words = search_words(query)
+    if words:
+        towns = _town_rows()
+        texts = fold_rows(organisations.values_list("pk", "name", "description"))
+        for word in words:
+            organisations = organisations.filter(
+                Q(pk__in=names_matching(texts, word)) | Q(town_id__in=names_matching(towns, word))
+            )
     return organisations.select_related("town").order_by("name")
 
 

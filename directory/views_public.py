@@ -6,10 +6,12 @@ from __future__ import annotations
 from django.core.paginator import Page, Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.urls import reverse
 from django.utils.cache import patch_cache_control
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_safe
 
+from .forms import DirectorySearchForm
 from .ics import ICS_CONTENT_TYPE, town_offers_ics, town_offers_ics_filename
 from .selectors import contact_persons_public, offers_public, organisations_public
 from .selectors_public import (
@@ -26,25 +28,26 @@ from .selectors_public import (
 )
 
 PAGE_SIZE = 25
-# Longer queries are refused with a message: nobody types more, and each word costs a
-# database condition (the selector uses the first eight words).
-MAX_QUERY_CHARS = 100
+# Parameters of the search page that are not a choice of the visitor.
+PAGE_PARAMETERS = ("page", "organisations_page")
 
 
 def _page(request: HttpRequest, rows, param: str = "page") -> Page:
     return Paginator(rows, PAGE_SIZE).get_page(request.GET.get(param))
 
 
-def _query(request: HttpRequest) -> tuple[str, str]:
-    """(the search text, a message why it is not searched for, or "")."""
-    text = request.GET.get("q", "").replace("\x00", "").strip()
-    if not text:
-        return "", _("Bitte geben Sie einen Suchbegriff ein, zum Beispiel „Sprachcafé“.")
-    if len(text) > MAX_QUERY_CHARS:
-        return text[:MAX_QUERY_CHARS], _(
-            "Der Suchbegriff ist zu lang. Bitte verwenden Sie höchstens %(n)d Zeichen."
-        ) % {"n": MAX_QUERY_CHARS}
-    return text, ""
+def _without(request: HttpRequest, *names: str) -> str:
+    """The search page's URL with the current choices but those named (and the page)."""
+    params = request.GET.copy()
+    for name in (*names, *PAGE_PARAMETERS):
+        params.pop(name, None)
+    query = params.urlencode()
+    return reverse("directory:search") + (f"?{query}" if query else "")
+
+
+def _narrowing_form(**fixed: str) -> DirectorySearchForm:
+    """The search form of a town, topic or language page: that choice made, the others open."""
+    return DirectorySearchForm(initial=fixed)
 
 
 @require_safe
@@ -57,7 +60,7 @@ def index(request: HttpRequest) -> HttpResponse:
             "towns": towns_with_counts(),
             "topics": topics_public(),
             "languages": languages_public(),
-            "max_query_chars": MAX_QUERY_CHARS,
+            "form": DirectorySearchForm(),
         },
     )
 
@@ -75,6 +78,7 @@ def town(request: HttpRequest, slug: str) -> HttpResponse:
             "town_contacts": contact_persons_public(town=place),
             "organisation_contacts": organisation_contacts_in_town(place),
             "funded_projects": funded_projects_current(town=place),
+            "form": _narrowing_form(town=place.slug),
         },
     )
 
@@ -95,7 +99,12 @@ def topic(request: HttpRequest, kind: str) -> HttpResponse:
     return render(
         request,
         "directory/public/topic.html",
-        {"kind": kind, "label": label, "page": _page(request, offers_public(kind=kind))},
+        {
+            "kind": kind,
+            "label": label,
+            "page": _page(request, offers_public(kind=kind)),
+            "form": _narrowing_form(kind=kind),
+        },
     )
 
 
@@ -105,18 +114,56 @@ def language(request: HttpRequest, code: str) -> HttpResponse:
     return render(
         request,
         "directory/public/language.html",
-        {"code": code, "label": label, "page": _page(request, offers_public(language=code))},
+        {
+            "code": code,
+            "label": label,
+            "page": _page(request, offers_public(language=code)),
+            "form": _narrowing_form(language=code),
+        },
     )
 
 
 @require_safe
 def search(request: HttpRequest) -> HttpResponse:
-    query, problem = _query(request)
-    context: dict = {"query": query, "problem": problem, "max_query_chars": MAX_QUERY_CHARS}
-    if not problem:
-        context["page"] = _page(request, offers_public(query=query))
+    """Offers by any combination of words, town, topic and language; the choices are in the
+    query string (a link can be shared) and each can be removed. Organisations by words."""
+    form = DirectorySearchForm(request.GET)
+    context: dict = {"form": form}
+    if not form.is_valid():
+        context["problem"] = _("Bitte prüfen Sie Ihre Angaben im Suchformular.")
+        return render(request, "directory/public/search.html", context)
+    data = form.cleaned_data
+    chosen = [
+        {"label": label, "value": value, "remove_url": _without(request, name)}
+        for name, label, value in form.chosen()
+    ]
+    if not chosen:
+        context["problem"] = _(
+            "Bitte geben Sie einen Suchbegriff ein, zum Beispiel „Sprachcafé“, oder wählen Sie "
+            "einen Ort, ein Thema oder eine Sprache."
+        )
+        return render(request, "directory/public/search.html", context)
+    context.update(
+        chosen=chosen,
+        summary=", ".join(row["value"] for row in chosen),
+        remove_all_url=reverse("directory:search"),
+        query=data["q"],
+        town=data["town"],
+        page=_page(
+            request,
+            offers_public(
+                town=data["town"],
+                kind=data["kind"],
+                language=data["language"],
+                query=data["q"],
+            ),
+        ),
+    )
+    if data["q"]:
         context["organisation_page"] = _page(
-            request, organisations_public(query=query), "organisations_page"
+            request,
+            organisations_public(town=data["town"], query=data["q"]),
+            "organisations_page",
         )
     return render(request, "directory/public/search.html", context)
 

@@ -12,8 +12,7 @@ from volunteers.languages import LANGUAGE_NAMES
 from volunteers.models import Organisation, Town
 
 from ..models import Offer
-
-MAX_QUERY_CHARS = 100
+from ..search import MAX_QUERY_CHARS
 
 
 class DirectoryOfferFilterSerializer(serializers.Serializer):
@@ -36,7 +35,12 @@ class DirectoryOfferFilterSerializer(serializers.Serializer):
         max_length=MAX_QUERY_CHARS,
         required=False,
         allow_blank=True,
-        help_text="Words to search for in title, description, organisation, place, town.",
+        help_text=(
+            "Words, as the directory's search page takes them: every word must match the "
+            "offer's title, description, place, target group, kind, town, organisation or "
+            "languages (names and adjectives in German and English, e.g. arabisch, Arabic); "
+            "case, accents and umlauts do not matter."
+        ),
     )
 
 
@@ -46,6 +50,18 @@ class DirectoryTownFilterSerializer(serializers.Serializer):
         queryset=Town.objects.all(),
         required=False,
         help_text="Slug of a town, e.g. ahlen.",
+    )
+
+
+class DirectoryOrganisationFilterSerializer(DirectoryTownFilterSerializer):
+    q = serializers.CharField(
+        max_length=MAX_QUERY_CHARS,
+        required=False,
+        allow_blank=True,
+        help_text=(
+            "Words, as the directory's search page takes them: every word must match the "
+            "organisation's name, description or town."
+        ),
     )
 
 

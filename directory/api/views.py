@@ -15,8 +15,8 @@ from ..selectors_public import offer_get_public, towns_with_counts
 from .serializers import (
     DirectoryOfferFilterSerializer,
     DirectoryOfferSerializer,
+    DirectoryOrganisationFilterSerializer,
     DirectoryOrganisationSerializer,
-    DirectoryTownFilterSerializer,
     DirectoryTownSerializer,
 )
 
@@ -67,7 +67,7 @@ class DirectoryOfferViewSet(
 
 @extend_schema(tags=["directory"])
 class DirectoryOrganisationViewSet(PublicReadOnly, mixins.ListModelMixin, viewsets.GenericViewSet):
-    """Verified organisations, by name."""
+    """Verified organisations, by name; `q` as on the directory's search page."""
 
     serializer_class = DirectoryOrganisationSerializer
 
@@ -75,12 +75,13 @@ class DirectoryOrganisationViewSet(PublicReadOnly, mixins.ListModelMixin, viewse
         return organisations_public()
 
     @extend_schema(
-        parameters=[DirectoryTownFilterSerializer],
+        parameters=[DirectoryOrganisationFilterSerializer],
         responses=DirectoryOrganisationSerializer(many=True),
     )
     def list(self, request, **kwargs):
-        filters = _filters(DirectoryTownFilterSerializer, request)
-        page = self.paginate_queryset(organisations_public(town=filters.get("town")))
+        filters = _filters(DirectoryOrganisationFilterSerializer, request)
+        rows = organisations_public(town=filters.get("town"), query=filters.get("q", ""))
+        page = self.paginate_queryset(rows)
         return self.get_paginated_response(DirectoryOrganisationSerializer(page, many=True).data)
 
 

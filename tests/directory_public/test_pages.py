@@ -136,6 +136,24 @@ def test_offer_page_shows_when_where_languages_and_contact(client, org):
     assert "Maria Muster" in html
 
 
+@pytest.mark.parametrize(
+    ("place", "shown"),
+    [
+        ("Marktplatz 1, 59227 Ahlen", "Marktplatz 1, 59227 Ahlen"),
+        ("Marktplatz 1, 59227 Ahlen,", "Marktplatz 1, 59227 Ahlen"),
+        ("Rathaus AHLEN, Raum 2", "Rathaus AHLEN, Raum 2"),
+        ("Stadtbücherei, Marktplatz 1", "Stadtbücherei, Marktplatz 1, Ahlen"),
+        ("Ahlener Straße 5", "Ahlener Straße 5, Ahlen"),
+    ],
+)
+def test_offer_address_names_the_town_once(client, org, place, shown):
+    offer = make_offer(organisation=org, place=place)
+    html = text(client.get(reverse("directory:offer", args=[offer.pk])))
+    assert f'<dd class="kern-description-list-item__value">{shown}</dd>' in html
+    ics = client.get(reverse("directory:town_ics", args=["ahlen"])).content.decode()
+    assert "LOCATION:" + shown.replace(",", "\\,") in ics.replace("\r\n ", "")
+
+
 def test_offer_with_free_text_dates_shows_them(client, org):
     offer = make_offer(
         organisation=org, weekday=None, starts_at=None, ends_at=None, dates="jeden 1. Samstag"
@@ -307,6 +325,7 @@ def test_town_page_query_count_does_not_grow(client, ahlen):
         "/verzeichnis/themen/sprachcafe/",
         "/verzeichnis/sprachen/ar/",
         "/verzeichnis/suche/?q=Sprachcaf%C3%A9",
+        "/verzeichnis/suche/?q=Sprachcaf%C3%A9+arabisch&town=ahlen&kind=sprachcafe&language=ar",
     ],
 )
 def test_list_pages_query_count_does_not_grow(client, ahlen, url):
