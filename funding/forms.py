@@ -10,14 +10,17 @@ from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 from typing import Any
 
 from django import forms
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 
+from backend.errors import ValidationFailed
 from volunteers.models import Organisation, Town
 
 from .models import Application, Attachment, BuildingBlock, CostLine, Pauschale, ProgrammeYear
 from .services.applications import ApplicationData, CostLineData
+from .services.attachments import Upload, attachments_check
 from .services.budget import format_euro
 
 COST_LINE_EXTRA_ROWS = 3  # empty cost plan rows below the saved ones
@@ -169,11 +172,59 @@ class PauschaleChoiceField(forms.ModelChoiceField):
         }
 
 
+# --- Annexes --------------------------------------------------------------------------------
+
+
+ACCEPTED_FILES = "application/pdf,image/png,image/jpeg,.pdf,.png,.jpg,.jpeg"
+
+
+class MultipleFileInput(forms.ClearableFileInput):
+    allow_multiple_selected = True
+
+
+class AnnexesField(forms.FileField):
+    """Annexes chosen with the rest of a form (none, one or several files). Each file is
+    checked by content here, with the service's own check, so a refused form names a wrong
+    file together with every other problem; the service checks again when it stores them."""
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("widget", MultipleFileInput(attrs={"accept": ACCEPTED_FILES}))
+        kwargs.setdefault("required", False)
+        super().__init__(**kwargs)
+
+    def clean(self, data, initial=None) -> list[Upload]:
+        files = data if isinstance(data, list | tuple) else [data] if data else []
+        files = [item for item in files if item]
+        uploads = [Upload(file=item, filename=item.name or "") for item in files]
+        try:
+            attachments_check(uploads)
+        except ValidationFailed as exc:
+            raise ValidationError([m for ms in exc.errors.values() for m in ms]) from exc
+        return uploads
+
+
+def annexes_help() -> str:
+    return _(
+        "PDF, PNG oder JPEG, je Datei höchstens %(mb)s MB, höchstens %(n)s Anlagen je Antrag. "
+        "Sie können mehrere Dateien auf einmal wählen."
+    ) % {
+        "mb": f"{settings.FUNDING_ATTACHMENT_MAX_BYTES / (1024 * 1024):.0f}",
+        "n": settings.FUNDING_ATTACHMENTS_PER_APPLICATION,
+    }
+
+
 # --- Creating a draft -----------------------------------------------------------------------
 
 
+class BlockRadioField(BlockChoiceField):
+    """The building blocks of one call as radio buttons, each with its title."""
+
+    widget = forms.RadioSelect
+
+
 class ApplicationCreateForm(forms.Form):
-    """The first step: who applies, to which call and building block, for what, where."""
+    """The first step for one call (chosen before): who applies, in which of its building
+    blocks, for what, where; and annexes, if they are at hand already."""
 
     organisation = forms.ModelChoiceField(
         label=_("Antragstellende Organisation"),
@@ -181,56 +232,46 @@ class ApplicationCreateForm(forms.Form):
         empty_label=_("Bitte wählen"),
         help_text=_("Nur geprüfte Organisationen, die Sie koordinieren."),
     )
-    programme_year = forms.ModelChoiceField(
-        label=_("Förderaufruf"),
-        queryset=ProgrammeYear.objects.none(),
-        empty_label=_("Bitte wählen"),
-    )
-    block = BlockChoiceField(
+    block = BlockRadioField(
         label=_("Baustein"),
         queryset=BuildingBlock.objects.none(),
-        empty_label=_("Bitte wählen"),
-        help_text=_("Der Baustein muss zum gewählten Förderaufruf gehören."),
+        empty_label=None,
+        error_messages={
+            "required": _("Bitte wählen Sie einen Baustein."),
+            "invalid_choice": _("Dieser Baustein gehört nicht zum gewählten Förderaufruf."),
+        },
     )
     title = forms.CharField(label=_("Projekttitel"), max_length=200)
     town = forms.ModelChoiceField(
         label=_("Ort des Projekts"), queryset=Town.objects.none(), empty_label=_("Bitte wählen")
     )
+    attachments = AnnexesField(label=_("Anlagen"))
 
     def __init__(
         self,
         *args,
         organisations: Iterable[Organisation],
-        years: Iterable[ProgrammeYear],
+        year: ProgrammeYear,
         **kwargs,
     ):
         super().__init__(*args, **kwargs)
+        self.year = year
         organisation_ids = [o.pk for o in organisations]
-        year_ids = [y.pk for y in years]
         self.fields["organisation"].queryset = Organisation.objects.filter(
             pk__in=organisation_ids
         ).order_by("name")
-        self.fields["programme_year"].queryset = ProgrammeYear.objects.filter(
-            pk__in=year_ids
-        ).select_related("programme")
-        self.fields["block"].queryset = (
-            BuildingBlock.objects.filter(programme_year_id__in=year_ids)
-            .select_related("programme_year__programme")
-            .order_by("programme_year__year", "programme_year_id", "code")
-        )
-        self.fields["block"].with_year = len(year_ids) > 1
+        self.fields["block"].queryset = BuildingBlock.objects.filter(
+            programme_year_id=year.pk
+        ).order_by("code")
         self.fields["town"].queryset = Town.objects.order_by("name")
-
-    def clean(self) -> dict[str, Any]:
-        cleaned = super().clean()
-        block, year = cleaned.get("block"), cleaned.get("programme_year")
-        if block is not None and year is not None and block.programme_year_id != year.pk:
-            self.add_error("block", _("Dieser Baustein gehört nicht zum gewählten Förderaufruf."))
-        return cleaned
+        self.fields["attachments"].help_text = annexes_help()
 
     def service_data(self) -> ApplicationData:
         data = self.cleaned_data
         return ApplicationData(block=data["block"], title=data["title"], town=data["town"])
+
+    def uploads(self) -> list[Upload]:
+        return self.cleaned_data.get("attachments") or []
 
 
 # --- The whole application ------------------------------------------------------------------
@@ -288,6 +329,7 @@ class ApplicationForm(forms.Form):
         ),
         required=False,
     )
+    attachments = AnnexesField(label=_("Weitere Anlagen hinzufügen"))
 
     def __init__(self, *args, application: Application, **kwargs):
         self.application = application
@@ -310,6 +352,7 @@ class ApplicationForm(forms.Form):
             programme_year_id=application.programme_year_id
         ).order_by("code")
         self.fields["town"].queryset = Town.objects.order_by("name")
+        self.fields["attachments"].help_text = annexes_help()
         cap = application.programme_year.cap_per_application
         if cap is not None:
             self.fields["requested_amount"].help_text = _(
@@ -340,6 +383,9 @@ class ApplicationForm(forms.Form):
             publication_consent=data["publication_consent"],
             cost_lines=cost_lines,
         )
+
+    def uploads(self) -> list[Upload]:
+        return self.cleaned_data.get("attachments") or []
 
 
 class CostLineForm(forms.Form):
@@ -505,9 +551,7 @@ class AttachmentForm(forms.Form):
     file = forms.FileField(
         label=_("Datei"),
         help_text=_("PDF, PNG oder JPEG, höchstens %(mb)s MB."),
-        widget=forms.FileInput(
-            attrs={"accept": "application/pdf,image/png,image/jpeg,.pdf,.png,.jpg,.jpeg"}
-        ),
+        widget=forms.FileInput(attrs={"accept": ACCEPTED_FILES}),
         error_messages={
             "required": _("Bitte wählen Sie eine Datei aus."),
             "empty": _("Die Datei ist leer."),

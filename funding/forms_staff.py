@@ -143,10 +143,14 @@ class RequestChangesForm(forms.Form):
 
 
 class ProposeForm(forms.Form):
+    """A proposal: nothing is preselected, the person chooses approval or rejection; the page
+    then shows the amount and the pots before anything is saved (a confirmation step)."""
+
     decision = forms.ChoiceField(
         label=_("Entscheidung"),
         choices=Application.Decision.choices,
         widget=forms.RadioSelect,
+        error_messages={"required": _("Bitte wählen Sie: Bewilligung oder Ablehnung.")},
     )
     decision_amount = _money(
         _("Bewilligungsbetrag (EUR)"),
@@ -168,6 +172,44 @@ class ProposeForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 4}),
         help_text=_("Nur bei Ablehnung; sie steht im Bescheid."),
     )
+
+
+class SignForm(forms.Form):
+    """The lead's choice on a proposal: sign it, or give it back to review. Nothing is
+    preselected; signing shows the amount and the pots once more before it is committed.
+    `proposal` carries the proposal the lead saw (review.proposal_stamp)."""
+
+    SIGN = "sign"
+    SEND_BACK = "send_back"
+
+    choice = forms.ChoiceField(
+        label=_("Ihre Entscheidung"),
+        widget=forms.RadioSelect,
+        error_messages={
+            "required": _("Bitte wählen Sie: zeichnen oder zur Prüfung zurückgeben."),
+        },
+    )
+    note = forms.CharField(
+        label=_("Hinweis für die Prüfung"),
+        required=False,
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("Nur beim Zurückgeben: was noch geprüft oder geändert werden soll."),
+    )
+    proposal = forms.CharField(required=False, max_length=40, widget=forms.HiddenInput)
+
+    def __init__(self, *args, application: Application, **kwargs):
+        super().__init__(*args, **kwargs)
+        if application.decision == Application.Decision.APPROVE and application.decision_amount:
+            sign = _gettext("Zeichnen: Bewilligung über %(amount)s") % {
+                "amount": format_euro(application.decision_amount)
+            }
+        else:
+            sign = _gettext("Zeichnen: Ablehnung")
+        self.fields["choice"].choices = [
+            (self.SIGN, sign),
+            (self.SEND_BACK, _("Nicht zeichnen, sondern zur Prüfung zurückgeben")),
+        ]
 
 
 class SendBackForm(forms.Form):

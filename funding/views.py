@@ -23,6 +23,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.cache import patch_cache_control
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
@@ -125,10 +126,33 @@ def application_list(request):
 # --- Creating a draft -----------------------------------------------------------------------
 
 
+def _chosen_year(request, years: list) -> Any:
+    """The call the draft is for: the one posted with the form, the one whose button was used
+    (?year=), or the only open one. None: the person chooses first."""
+    raw = request.POST.get("programme_year", "") if request.method == "POST" else ""
+    raw = raw or request.GET.get("year", "")
+    if raw.isdigit():
+        return next((year for year in years if year.pk == int(raw)), None)
+    return years[0] if len(years) == 1 else None
+
+
+def _attached(count: int, names: list[str]) -> str:
+    if not count:
+        return ""
+    return ngettext(
+        "Die Anlage „%(names)s“ ist gespeichert.",
+        "Die %(count)s Anlagen „%(names)s“ sind gespeichert.",
+        count,
+    ) % {"count": count, "names": "“, „".join(names)}
+
+
 @require_http_methods(GET_POST)
 @never_cache
 @login_required
 def application_create(request):
+    """A new draft for one call: from a call's button (?year=) the call is chosen and only its
+    building blocks are offered; with several open calls and none chosen, the page asks which.
+    Annexes can be added right away; a refused form keeps what was typed."""
     organisations = _my_organisations(request.user)
     verified = [o for o in organisations if o.is_verified]
     years = list(open_programme_years(timezone.localdate()))
@@ -144,42 +168,62 @@ def application_create(request):
         if request.method == "POST":
             status = 403 if not verified else 409
         return render(request, template, context, status=status)
+    year = _chosen_year(request, years)
+    context["year"] = year
+    if year is None:
+        # Several calls are open (or the one posted has closed meanwhile): choose one first.
+        context["calls"] = _calls(timezone.localdate())
+        if request.method == "POST":
+            context["call_closed"] = True
+            return render(request, template, context, status=400)
+        return render(request, template, context)
     initial: dict[str, Any] = {}
     if len(verified) == 1:
         initial["organisation"] = verified[0].pk
-    wanted = request.GET.get("year", "")
-    if wanted.isdigit() and any(y.pk == int(wanted) for y in years):
-        initial["programme_year"] = int(wanted)
-    elif len(years) == 1:
-        initial["programme_year"] = years[0].pk
+    blocks = list(year.blocks.all())
+    if len(blocks) == 1:
+        initial["block"] = blocks[0].pk
+    posted = request.method == "POST"
     form = ApplicationCreateForm(
-        request.POST if request.method == "POST" else None,
+        request.POST if posted else None,
+        request.FILES if posted else None,
         organisations=verified,
-        years=years,
+        year=year,
         initial=initial,
     )
-    if request.method == "POST" and form.is_valid():
+    if posted and form.is_valid():
         try:
             application = application_services.application_create(
                 organisation=form.cleaned_data["organisation"],
-                programme_year=form.cleaned_data["programme_year"],
+                programme_year=year,
                 data=form.service_data(),
+                attachments=form.uploads(),
                 actor=request.user,
             )
         except DomainError as exc:
             domain_error_to_form(form, exc)
         else:
+            names = list(application.attachments.values_list("filename", flat=True))
             messages.success(
                 request,
-                _(
-                    "Der Entwurf %(reference)s ist angelegt. Ergänzen Sie jetzt Beschreibung, "
-                    "Zeitraum und Kostenplan; eingereicht ist er erst, wenn Sie „Einreichen“ "
-                    "wählen."
-                )
-                % {"reference": application.reference},
+                " ".join(
+                    part
+                    for part in (
+                        _(
+                            "Der Entwurf %(reference)s ist angelegt. Ergänzen Sie jetzt "
+                            "Beschreibung, Zeitraum und Kostenplan; eingereicht ist er erst, "
+                            "wenn Sie „Einreichen“ wählen."
+                        )
+                        % {"reference": application.reference},
+                        _attached(len(names), names),
+                    )
+                    if part
+                ),
             )
             return redirect(_edit_url(application))
     context["form"] = form
+    context["files_not_kept"] = posted and bool(request.FILES) and bool(form.errors)
+    context["blocks"] = blocks
     return render(request, template, context, status=400 if form.errors else 200)
 
 
@@ -271,6 +315,9 @@ def _edit_page(request, application: Application, form, formset, *, status=200, 
         "application": application,
         "form": form,
         "formset": formset,
+        "attachments": [
+            a for a in application.attachments.all() if a.purpose == Attachment.Purpose.APPLICATION
+        ],
         "cost_plan_errors": cost_plan_errors,
         "has_errors": has_errors,
         "totals": _totals(application),
@@ -295,27 +342,98 @@ class _Saving:
     cost_plan_errors: list[str] = field(default_factory=list)
     parsed: bool = False  # the input could be read (the service was asked)
     saved: bool = False
+    refusal: DomainError | None = None  # what the service refused, if it was asked
+    files_sent: bool = False
+    attached: list[str] = field(default_factory=list)  # names of the annexes stored
 
 
 def _save(request, application: Application, pauschalen: list[Pauschale]) -> _Saving:
-    """Parse the edit form and save it through the service."""
+    """Parse the edit form (with the annexes sent along) and save it through the service."""
     result = _Saving(
-        form=ApplicationForm(request.POST, application=application),
+        form=ApplicationForm(request.POST, request.FILES, application=application),
         formset=cost_line_formset(application, pauschalen, request.POST),
+        files_sent=bool(request.FILES.getlist("attachments")),
     )
-    if not (result.form.is_valid() and result.formset.is_valid()):
+    # Both are validated, so every problem of the input shows at once.
+    form_ok = result.form.is_valid()
+    formset_ok = result.formset.is_valid()
+    if not (form_ok and formset_ok):
         return result
     result.parsed = True
     lines, rows = result.formset.service_data()
+    uploads = result.form.uploads()
     try:
         application_services.application_update(
-            application=application, data=result.form.service_data(lines), actor=request.user
+            application=application,
+            data=result.form.service_data(lines),
+            attachments=uploads,
+            actor=request.user,
         )
     except DomainError as exc:
+        result.refusal = exc
         _show_error(result.form, result.formset, exc, rows, result.cost_plan_errors)
         return result
     result.saved = True
+    result.attached = [upload.filename for upload in uploads]
     return result
+
+
+# The fields of the edit form that submit_problems reads.
+CHECKED_FIELDS = (
+    "title",
+    "block",
+    "town",
+    "description",
+    "goals",
+    "target_group",
+    "starts_on",
+    "ends_on",
+    "own_contribution",
+    "requested_amount",
+)
+
+
+def _unsaved_problems(application: Application, result: _Saving) -> tuple[dict, list[int]]:
+    """What would still keep the application from being submitted if the input that could be
+    read were saved: so a refused "submit" names the submission's problems together with the
+    input's, not one after the other. Fields whose input was refused are left out (their
+    problem is shown already). Returns the problems and, for each checked cost line, its
+    row."""
+    form, formset = result.form, result.formset
+    draft = Application(
+        **{f.attname: getattr(application, f.attname) for f in Application._meta.concrete_fields}
+    )
+    draft.organisation = application.organisation
+    draft.programme_year = application.programme_year
+    draft.block = application.block
+    refused = set(result.refusal.errors) if result.refusal else set()
+    if result.refusal and result.refusal.field:
+        refused.add(result.refusal.field)
+    skip = {name for name in form.errors if name != "__all__"} | refused
+    cleaned = getattr(form, "cleaned_data", {})
+    for name in CHECKED_FIELDS:
+        if name in cleaned and name not in skip:
+            setattr(draft, name, cleaned[name])
+    lines, rows = [], []
+    plan_known = not formset.non_form_errors() and not any(
+        name == "cost_lines" or name.startswith("cost_lines.") for name in refused
+    )
+    for index, row in enumerate(formset.forms):
+        if index >= formset.initial_form_count() and not row.has_changed():
+            continue
+        if row.errors:
+            plan_known = False
+            continue
+        if row.cleaned_data.get("DELETE"):
+            continue
+        lines.append(row.service_data())
+        rows.append(index)
+    if not plan_known:
+        skip.add("cost_lines")
+    problems = application_services.submit_problems(
+        draft, today=timezone.localdate(), lines=lines, skip=skip
+    )
+    return problems, rows
 
 
 def _with_one_more_row(request, application: Application, pauschalen: list[Pauschale]):
@@ -359,13 +477,27 @@ def application_edit(request, pk: int):
     result = _save(request, application, pauschalen)
     add_row = request.POST.get("action") == "add_row"
     if result.saved:
+        attached = _attached(len(result.attached), result.attached)
         if add_row:
             messages.success(
                 request,
-                _("Der Entwurf ist gespeichert. Unten im Kostenplan ist eine neue leere Zeile."),
+                " ".join(
+                    filter(
+                        None,
+                        [
+                            _(
+                                "Der Entwurf ist gespeichert. Unten im Kostenplan ist eine "
+                                "neue leere Zeile."
+                            ),
+                            attached,
+                        ],
+                    )
+                ),
             )
             return redirect(_edit_url(application, "neue-kostenposition"))
-        messages.success(request, _("Der Entwurf ist gespeichert."))
+        messages.success(
+            request, " ".join(filter(None, [_("Der Entwurf ist gespeichert."), attached]))
+        )
         return redirect(_edit_url(application))
     formset = result.formset
     if add_row and not result.parsed:
@@ -378,6 +510,7 @@ def application_edit(request, pk: int):
         formset,
         status=400,
         cost_plan_errors=result.cost_plan_errors,
+        files_not_kept=result.files_sent,
     )
 
 
@@ -397,6 +530,16 @@ def application_submit(request, pk: int):
     if posted:
         result = _save(request, application, pauschalen)
         if not result.saved:
+            # Nothing is saved; name the input's problems and the submission's at once.
+            problems, rows = _unsaved_problems(application, result)
+            if problems:
+                _show_error(
+                    result.form,
+                    result.formset,
+                    ValidationFailed(next(iter(problems.values()))[0], errors=problems),
+                    rows,
+                    result.cost_plan_errors,
+                )
             return _edit_page(
                 request,
                 application,
@@ -405,6 +548,7 @@ def application_submit(request, pk: int):
                 status=400,
                 cost_plan_errors=result.cost_plan_errors,
                 submit_refused=True,
+                files_not_kept=result.files_sent,
             )
         application = application_with_plan(application.pk)
     try:

@@ -16,6 +16,7 @@ from dataclasses import dataclass
 
 from django.contrib import messages
 from django.contrib.admin.models import ADDITION, LogEntry
+from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.db import IntegrityError
 from django.db.models import Count, Prefetch
@@ -25,6 +26,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
@@ -47,6 +49,7 @@ from .forms_staff import (
     RequestChangesForm,
     ReturnProofForm,
     SendBackForm,
+    SignForm,
     YearCopyForm,
     YearCreateForm,
     YearEdit,
@@ -129,6 +132,7 @@ FORM_PREFIXES = {
     "note_form": "note",
     "changes_form": "changes",
     "propose_form": "propose",
+    "sign_form": "sign",
     "sendback_form": "sendback",
     "close_form": "close",
     "proofreturn_form": "proofreturn",
@@ -140,6 +144,7 @@ FORM_STATUSES = {
     "checklist_form": Application.IN_REVIEW,
     "changes_form": {Application.Status.SUBMITTED},
     "propose_form": {Application.Status.SUBMITTED},
+    "sign_form": {Application.Status.PROPOSED},
     "sendback_form": {Application.Status.PROPOSED},
     "close_form": {Application.Status.PROOF_SUBMITTED},
     "proofreturn_form": {Application.Status.PROOF_SUBMITTED},
@@ -191,13 +196,8 @@ def _detail_context(request, application: Application, bound: dict) -> dict:
         "checklist_form": (ChecklistForm, {"checked": checked}),
         "note_form": (NoteForm, {}),
         "changes_form": (RequestChangesForm, {}),
-        "propose_form": (
-            ProposeForm,
-            {
-                "decision": Application.Decision.APPROVE,
-                "decision_amount": application.requested_amount,
-            },
-        ),
+        # No decision is preselected: the person chooses (the amount is the requested one).
+        "propose_form": (ProposeForm, {"decision_amount": application.requested_amount}),
         "sendback_form": (SendBackForm, {}),
         "close_form": (CloseForm, {}),
         "proofreturn_form": (ReturnProofForm, {}),
@@ -206,6 +206,11 @@ def _detail_context(request, application: Application, bound: dict) -> dict:
         name: bound.get(name) or form_class(initial=initial, prefix=FORM_PREFIXES[name])
         for name, (form_class, initial) in unbound.items()
     }
+    forms["sign_form"] = bound.get("sign_form") or SignForm(
+        application=application,
+        prefix=FORM_PREFIXES["sign_form"],
+        initial={"proposal": review.proposal_stamp(application)},
+    )
     letter = (
         DecisionLetter.objects.filter(application=application)
         .only("pk", "kind", "created_at", "sha256")
@@ -294,13 +299,19 @@ def _form_action(
     refusal = None
     if form.is_valid():
         try:
-            call(form.cleaned_data)
+            result = call(form.cleaned_data)
         except DomainError as exc:
             refusal = exc
             domain_error_to_form(form, exc)
         else:
-            messages.success(request, success)
+            messages.success(request, success(result) if callable(success) else success)
             return redirect(_detail_url(application.pk, anchor))
+    return _refused(request, application, name=name, form=form, refusal=refusal)
+
+
+def _refused(request, application: Application, *, name: str, form, refusal):
+    """A form that could not be carried out: the page again with the errors at the form, or,
+    when the form is no longer on the page (the case moved on), a message."""
     shown_in = FORM_STATUSES.get(name)
     if shown_in is not None and application.status not in shown_in:
         # The case moved on (someone else acted first): the form is no longer on the page, so
@@ -357,37 +368,97 @@ def _request_changes(request, application):
         call=lambda data: review.application_request_changes(
             application=application, message=data["message"], actor=request.user
         ),
-        success=_(
-            "Der Antrag ist zur Überarbeitung zurückgegeben. Die Koordination wurde per E-Mail "
-            "informiert."
+        success=lambda told: " ".join(
+            [_("Der Antrag ist zur Überarbeitung zurückgegeben."), _coordinators_emailed(told)]
         ),
         anchor="",
     )
 
 
-def _propose(request, application):
-    def call(data):
-        review.decision_propose(
-            application=application,
-            decision=data["decision"],
-            amount=data["decision_amount"],
-            conditions=data["decision_conditions"],
-            reasons=data["decision_reasons"],
-            actor=request.user,
+def _coordinators_emailed(told: int) -> str:
+    """What the coordinators were sent, as it is: a count, or that nobody could be told."""
+    if not told:
+        return _(
+            "Die Organisation hat keine aktive Koordination: Es wurde keine E-Mail verschickt."
         )
+    return ngettext(
+        "Eine E-Mail an die Koordination der Organisation liegt im Postausgang.",
+        "E-Mails an %(count)s Personen der Koordination liegen im Postausgang.",
+        told,
+    ) % {"count": told}
 
-    return _form_action(
+
+def _leads_told(told: int) -> str:
+    if not told:
+        return _("Es gibt keine andere aktive Person der KI-Leitung: Niemand wurde benachrichtigt.")
+    return ngettext(
+        "Die KI-Leitung wurde benachrichtigt (in der Plattform und per E-Mail).",
+        "%(count)s Personen der KI-Leitung wurden benachrichtigt (in der Plattform und per "
+        "E-Mail).",
+        told,
+    ) % {"count": told}
+
+
+def _confirm_page(request, application: Application, *, action: str, form, preview):
+    """The confirmation step: what is decided, the amount and the pots before and after, and
+    the form again as hidden fields with a button that commits and one that goes back."""
+    return render(
         request,
-        application,
-        name="propose_form",
-        form_class=ProposeForm,
-        call=call,
-        success=_(
-            "Die Entscheidung ist vorgeschlagen. Eine andere Person der KI-Leitung muss sie "
-            "zeichnen."
-        ),
-        anchor="entscheidung",
+        "funding/staff/decision_confirm.html",
+        {
+            "application": application,
+            "action": action,
+            "form": form,
+            "preview": preview,
+            "decision_label": Application.Decision(preview.decision).label,
+        },
     )
+
+
+def _propose(request, application):
+    """Two steps: the proposal form shows what it would do (amount, pots), and only the
+    confirmation ("step=confirm") saves it. "step=edit" goes back to the form as typed."""
+    name = "propose_form"
+    form = ProposeForm(request.POST, prefix=FORM_PREFIXES[name])
+    step = request.POST.get("step", "")
+    if step == "edit":
+        return _render_detail(request, application.pk, {name: form})
+    refusal = None
+    if form.is_valid():
+        data = form.cleaned_data
+        values = {
+            "application": application,
+            "decision": data["decision"],
+            "amount": data["decision_amount"],
+            "conditions": data["decision_conditions"],
+            "reasons": data["decision_reasons"],
+            "actor": request.user,
+        }
+        try:
+            if step != "confirm":
+                preview = review.decision_propose_check(**values)
+                return _confirm_page(
+                    request, application, action="propose", form=form, preview=preview
+                )
+            told = review.decision_propose(**values)
+        except DomainError as exc:
+            refusal = exc
+            domain_error_to_form(form, exc)
+        else:
+            messages.success(
+                request,
+                " ".join(
+                    [
+                        _(
+                            "Die Entscheidung ist vorgeschlagen. Eine andere Person der "
+                            "KI-Leitung muss sie zeichnen."
+                        ),
+                        _leads_told(told),
+                    ]
+                ),
+            )
+            return redirect(_detail_url(application.pk, "entscheidung"))
+    return _refused(request, application, name=name, form=form, refusal=refusal)
 
 
 def _send_back(request, application):
@@ -405,17 +476,56 @@ def _send_back(request, application):
 
 
 def _sign(request, application):
-    """One button: the four-eyes refusal and other conflicts come back as a message."""
+    """The lead chooses: give the proposal back (done at once), or sign it — after a
+    confirmation step that shows the amount and the pots. Whoever may not sign gets 403; a
+    proposal that cannot be signed now (four eyes, vorbehaltlich, the pot is short) is
+    explained in a message above the case."""
+    name = "sign_form"
+    form = SignForm(request.POST, prefix=FORM_PREFIXES[name], application=application)
+    valid = form.is_valid()
+    if valid and form.cleaned_data["choice"] == SignForm.SEND_BACK:
+        return _form_action(
+            request,
+            application,
+            name=name,
+            form_class=lambda data, prefix: SignForm(data, prefix=prefix, application=application),
+            call=lambda data: review.decision_send_back(
+                application=application, note=data["note"], actor=request.user
+            ),
+            success=_("Der Vorschlag ist zur Prüfung zurückgegeben."),
+            anchor="entscheidung",
+        )
+    proposal = form.cleaned_data.get("proposal", "") if valid else ""
     try:
-        review.decision_sign(application=application, actor=request.user)
+        preview = review.decision_sign_check(
+            application=application, actor=request.user, proposal=proposal
+        )
+    except PermissionDenied:
+        raise
+    except DomainError as exc:
+        domain_error_to_message(request, exc)
+        return redirect(_detail_url(application.pk, "entscheidung"))
+    step = request.POST.get("step", "")
+    if not valid or step == "edit":
+        status = 200 if step == "edit" else 400
+        return _render_detail(request, application.pk, {name: form}, status=status)
+    if step != "confirm":
+        if not form.cleaned_data["proposal"]:
+            form.data = form.data.copy()
+            form.data[form.add_prefix("proposal")] = preview.proposal_stamp
+        return _confirm_page(request, application, action="sign", form=form, preview=preview)
+    try:
+        told = review.decision_sign(application=application, actor=request.user, proposal=proposal)
     except DomainError as exc:
         domain_error_to_message(request, exc)
     else:
         messages.success(
             request,
-            _(
-                "Die Entscheidung ist gezeichnet. Der Bescheid ist erstellt und geht an die "
-                "Koordination der Organisation."
+            " ".join(
+                [
+                    _("Die Entscheidung ist gezeichnet und der Bescheid erstellt."),
+                    _coordinators_emailed(told),
+                ]
             ),
         )
     return redirect(_detail_url(application.pk, "entscheidung"))
@@ -447,9 +557,11 @@ def _return_proof(request, application):
         call=lambda data: proof.proof_return(
             application=application, message=data["message"], actor=request.user
         ),
-        success=_(
-            "Der Verwendungsnachweis ist zur Überarbeitung zurückgegeben. Die Koordination "
-            "wurde per E-Mail informiert."
+        success=lambda told: " ".join(
+            [
+                _("Der Verwendungsnachweis ist zur Überarbeitung zurückgegeben."),
+                _coordinators_emailed(told),
+            ]
         ),
         anchor="verwendungsnachweis",
     )

@@ -204,6 +204,13 @@ KINDS: tuple[Kind, ...] = (
         link="application_url",
     ),
     Kind(
+        "funding.decision_proposed",
+        _("Förderentscheidung zum Zeichnen"),
+        Audience.STAFF,
+        in_app=_("Antrag %(reference)s „%(title)s“: Entscheidung zum Zeichnen vorgeschlagen"),
+        link="staff_url",
+    ),
+    Kind(
         "funding.application_approved",
         _("Förderantrag bewilligt"),
         Audience.COORDINATOR,

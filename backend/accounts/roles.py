@@ -63,3 +63,10 @@ def roles_of(user: User) -> list[str]:
 def is_municipal(user: User) -> bool:
     """An account of a town administration (its town: directory.models.MunicipalAccess)."""
     return bool(user.is_authenticated and user.is_active and user.role == "municipal")
+
+
+def ki_leads():
+    """The active KI lead accounts (who sign funding decisions), as a queryset."""
+    from .models import User
+
+    return User.objects.filter(is_active=True, role="ki_lead")

@@ -14,6 +14,7 @@ from datetime import date
 from decimal import Decimal
 from typing import TYPE_CHECKING
 
+from django.conf import settings
 from django.core.exceptions import PermissionDenied
 from django.db import IntegrityError, transaction
 from django.db.models import Max
@@ -29,6 +30,7 @@ from volunteers.models import Organisation, Town
 from ..models import Application, BuildingBlock, CostLine, Pauschale, ProgrammeYear
 from ..models.programmes import ZERO
 from ..permissions import can_apply_for, is_applicant
+from .attachments import Upload, attachments_check, attachments_store
 from .budget import cents_message, format_euro, is_cents
 
 if TYPE_CHECKING:
@@ -84,8 +86,15 @@ def _next_reference(programme_year: ProgrammeYear) -> str:
     return f"{prefix}{number:04d}"
 
 
-def _check_values(data: ApplicationData, programme_year: ProgrammeYear) -> None:
-    """Rules every saved state must meet. Raises ValidationFailed with all problems."""
+def _check_values(
+    data: ApplicationData,
+    programme_year: ProgrammeYear,
+    uploads: Sequence[Upload] = (),
+    *,
+    attached: int = 0,
+) -> list:
+    """Rules every saved state must meet, and the annexes to add (checked, not stored yet).
+    Raises ValidationFailed with all problems of both; returns the checked annexes."""
     errors: dict[str, list[str]] = {}
 
     def add(name: str, message: str) -> None:
@@ -124,9 +133,24 @@ def _check_values(data: ApplicationData, programme_year: ProgrammeYear) -> None:
             add(name, cents_message())
         if line.pauschale is not None:
             _check_pauschale(line, data, programme_year, name, add)
+    limit = settings.FUNDING_ATTACHMENTS_PER_APPLICATION
+    if uploads and attached + len(uploads) > limit:
+        add(
+            "attachments",
+            _("Ein Antrag kann höchstens %(n)s Anlagen haben; %(have)s sind schon gespeichert.")
+            % {"n": limit, "have": attached},
+        )
+    checked = []
+    try:
+        checked = attachments_check(uploads)
+    except ValidationFailed as exc:
+        for name, messages in exc.errors.items():
+            for message in messages:
+                add(name, message)
     if errors:
         first = next(iter(errors.values()))[0]
         raise ValidationFailed(first, errors=errors)
+    return checked
 
 
 def _check_pauschale(line, data, programme_year, name, add) -> None:
@@ -194,11 +218,13 @@ def application_create(
     programme_year: ProgrammeYear,
     data: ApplicationData,
     actor: User,
+    attachments: Sequence[Upload] = (),
 ) -> Application:
-    """A new draft of a verified organisation the actor coordinates."""
+    """A new draft of a verified organisation the actor coordinates, with its annexes if any
+    (all or nothing: a refused file refuses the draft, naming every problem at once)."""
     if not can_apply_for(actor, organisation):
         raise PermissionDenied
-    _check_values(data, programme_year)
+    checked = _check_values(data, programme_year, attachments)
     # The running number is taken under the year row's lock so two drafts never collide.
     ProgrammeYear.objects.select_for_update().get(pk=programme_year.pk)
     application = Application(
@@ -215,12 +241,20 @@ def application_create(
             _write(application, data)
     except IntegrityError as exc:  # pragma: no cover - the lock above makes this a backstop
         raise ConflictError() from exc
+    attachments_store(application=application, checked=checked, actor=actor, field="attachments")
     return application
 
 
 @transaction.atomic
-def application_update(*, application: Application, data: ApplicationData, actor: User) -> None:
-    """Change a draft, or an application that was sent back for changes."""
+def application_update(
+    *,
+    application: Application,
+    data: ApplicationData,
+    actor: User,
+    attachments: Sequence[Upload] = (),
+) -> None:
+    """Change a draft, or an application that was sent back for changes, and add the annexes
+    sent with it (all or nothing, every problem named at once)."""
     locked = Application.objects.select_for_update().get(pk=application.pk)
     if not is_applicant(actor, locked):
         raise PermissionDenied
@@ -228,16 +262,31 @@ def application_update(*, application: Application, data: ApplicationData, actor
         raise ConflictError(
             _("Der Antrag ist eingereicht und kann nur nach einer Rückfrage geändert werden.")
         )
-    _check_values(data, locked.programme_year)
+    checked = _check_values(
+        data, locked.programme_year, attachments, attached=locked.attachments.count()
+    )
     _write(locked, data)
+    attachments_store(application=locked, checked=checked, actor=actor, field="attachments")
     application.refresh_from_db()
 
 
-def submit_problems(application: Application, *, today: date) -> dict[str, list[str]]:
-    """Everything that keeps the application from being submitted, by field (empty: fine)."""
+def submit_problems(
+    application: Application,
+    *,
+    today: date,
+    lines: Sequence[CostLine | CostLineData] | None = None,
+    skip: set[str] | frozenset[str] = frozenset(),
+) -> dict[str, list[str]]:
+    """Everything that keeps the application from being submitted, by field (empty: fine).
+
+    `lines` checks this cost plan instead of the saved one, and `skip` leaves out the fields
+    named there ("cost_lines": the whole cost plan): the edit page asks this of input it could
+    only partly read, to name every problem at once without repeating one it names already."""
     problems: dict[str, list[str]] = {}
 
     def add(name: str, message: str) -> None:
+        if name in skip or name.split(".", 1)[0] in skip:
+            return
         problems.setdefault(name, []).append(message)
 
     year = application.programme_year
@@ -281,15 +330,22 @@ def submit_problems(application: Application, *, today: date) -> dict[str, list[
                 name,
                 _("Der Projektzeitraum muss im Förderjahr %(year)s liegen.") % {"year": year.year},
             )
-    lines = list(application.cost_lines.select_related("pauschale"))
+    if lines is None:
+        lines = list(application.cost_lines.select_related("pauschale"))
     total = sum((line.amount for line in lines), ZERO)
     if not lines:
         add(
             "cost_lines", _("Bitte stellen Sie einen Kostenplan mit mindestens einer Position auf.")
         )
+    # The sum check needs the whole cost plan and both amounts.
+    sum_known = not ({"cost_lines", "own_contribution"} & set(skip))
     if application.requested_amount <= 0:
         add("requested_amount", _("Bitte geben Sie den beantragten Betrag an."))
-    elif lines and application.requested_amount + application.own_contribution != total:
+    elif (
+        sum_known
+        and lines
+        and application.requested_amount + application.own_contribution != total
+    ):
         add(
             "requested_amount",
             _(
@@ -330,7 +386,7 @@ def submit_problems(application: Application, *, today: date) -> dict[str, list[
     # The Pauschale may have changed since the draft was saved: the same check as on saving,
     # at the line it concerns.
     for index, line in enumerate(lines):
-        if line.pauschale_id is not None:
+        if line.pauschale is not None:
             _check_pauschale(line, application, year, f"cost_lines.{index}", add)
     return problems
 

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import hashlib
 import unicodedata
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import IO, TYPE_CHECKING
 
@@ -84,6 +85,105 @@ def _read_limited(file: IO[bytes], limit: int) -> bytes:
     return data
 
 
+@dataclass(frozen=True)
+class Upload:
+    """A file as it arrived: its content and the name the uploader gave it."""
+
+    file: IO[bytes]
+    filename: str
+
+
+@dataclass(frozen=True)
+class CheckedFile:
+    """An upload that passed every check: its bytes, detected type and the name to show."""
+
+    data: bytes
+    file_type: FileType
+    filename: str
+
+
+def attachment_check(*, file: IO[bytes], filename: str) -> CheckedFile:
+    """Read and check one upload: size, not empty, PDF/PNG/JPEG by content, a name without
+    paths. Raises ValidationFailed (field "file"); stores nothing."""
+    if hasattr(file, "seek"):
+        file.seek(0)
+    data = _read_limited(file, settings.FUNDING_ATTACHMENT_MAX_BYTES)
+    if not data:
+        raise ValidationFailed(_("Die Datei ist leer."), field="file")
+    file_type = sniff(data)
+    if file_type is None:
+        raise ValidationFailed(
+            _(
+                "Nur PDF-, PNG- und JPEG-Dateien sind erlaubt. Der Inhalt dieser Datei ist "
+                "keiner dieser Typen, auch wenn ihr Name es vermuten lässt."
+            ),
+            field="file",
+        )
+    return CheckedFile(data=data, file_type=file_type, filename=clean_filename(filename, file_type))
+
+
+def attachments_check(
+    uploads: Sequence[Upload], *, field: str = "attachments"
+) -> list[CheckedFile]:
+    """Check several uploads at once. Raises ValidationFailed naming every refused file (with
+    its name) under `field`; stores nothing."""
+    checked, problems = [], []
+    for upload in uploads:
+        try:
+            checked.append(attachment_check(file=upload.file, filename=upload.filename))
+        except ValidationFailed as exc:
+            problems.append(
+                _("„%(name)s“: %(problem)s") % {"name": upload.filename, "problem": exc.message}
+            )
+    if problems:
+        raise ValidationFailed(problems[0], errors={field: problems})
+    return checked
+
+
+def _check_room(locked: Application, adding: int, *, field: str) -> None:
+    limit = settings.FUNDING_ATTACHMENTS_PER_APPLICATION
+    if locked.attachments.count() + adding > limit:
+        raise ValidationFailed(
+            _("Ein Antrag kann höchstens %(n)s Anlagen haben.") % {"n": limit},
+            field=field,
+        )
+
+
+def _store(locked: Application, checked: CheckedFile, *, purpose: str, actor: User) -> Attachment:
+    attachment = Attachment(
+        application=locked,
+        purpose=purpose,
+        filename=checked.filename,
+        content_type=checked.file_type.content_type,
+        size=len(checked.data),
+        sha256=hashlib.sha256(checked.data).hexdigest(),
+        uploaded_by=actor,
+    )
+    attachment.file.save(checked.filename, ContentFile(checked.data), save=False)
+    try:
+        attachment.save()
+    except Exception:
+        attachment.file.delete(save=False)
+        raise
+    return attachment
+
+
+def attachments_store(
+    *, application: Application, checked: Sequence[CheckedFile], actor: User, field: str
+) -> list[Attachment]:
+    """Store checked annexes of an editable application the caller has locked (inside the
+    caller's transaction). Raises ValidationFailed when they do not fit the limit. Every file
+    is checked before any is stored, so a refusal leaves no file behind; only a failing
+    database after the store would leave one (under a random name that no row names)."""
+    if not checked:
+        return []
+    _check_room(application, len(checked), field=field)
+    return [
+        _store(application, item, purpose=Attachment.Purpose.APPLICATION, actor=actor)
+        for item in checked
+    ]
+
+
 @transaction.atomic
 def attachment_add(
     *, application: Application, file: IO[bytes], filename: str, purpose: str, actor: User
@@ -99,41 +199,9 @@ def attachment_add(
         raise ConflictError(_("Belege gehören zum Verwendungsnachweis eines bewilligten Antrags."))
     if purpose not in Attachment.Purpose.values:
         raise ValidationFailed(_("Unbekannter Zweck der Anlage."), field="purpose")
-    if locked.attachments.count() >= settings.FUNDING_ATTACHMENTS_PER_APPLICATION:
-        raise ValidationFailed(
-            _("Ein Antrag kann höchstens %(n)s Anlagen haben.")
-            % {"n": settings.FUNDING_ATTACHMENTS_PER_APPLICATION},
-            field="file",
-        )
-    data = _read_limited(file, settings.FUNDING_ATTACHMENT_MAX_BYTES)
-    if not data:
-        raise ValidationFailed(_("Die Datei ist leer."), field="file")
-    file_type = sniff(data)
-    if file_type is None:
-        raise ValidationFailed(
-            _(
-                "Nur PDF-, PNG- und JPEG-Dateien sind erlaubt. Der Inhalt dieser Datei ist "
-                "keiner dieser Typen, auch wenn ihr Name es vermuten lässt."
-            ),
-            field="file",
-        )
-    shown = clean_filename(filename, file_type)
-    attachment = Attachment(
-        application=locked,
-        purpose=purpose,
-        filename=shown,
-        content_type=file_type.content_type,
-        size=len(data),
-        sha256=hashlib.sha256(data).hexdigest(),
-        uploaded_by=actor,
-    )
-    attachment.file.save(shown, ContentFile(data), save=False)
-    try:
-        attachment.save()
-    except Exception:
-        attachment.file.delete(save=False)
-        raise
-    return attachment
+    _check_room(locked, 1, field="file")
+    checked = attachment_check(file=file, filename=filename)
+    return _store(locked, checked, purpose=purpose, actor=actor)
 
 
 @transaction.atomic

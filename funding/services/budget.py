@@ -9,9 +9,10 @@ database even if a code path forgot the lock.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from decimal import Decimal
 
-from django.db.models import F
+from django.db.models import F, Sum
 from django.utils.translation import gettext as _
 
 from backend.errors import CapacityExceeded
@@ -35,6 +36,58 @@ def format_euro(amount: Decimal) -> str:
     """1234.5 -> '1.234,50 €' (German notation, used in messages and letters)."""
     text = f"{amount:,.2f}".replace(",", "X").replace(".", ",").replace("X", ".")
     return f"{text} €"
+
+
+@dataclass(frozen=True)
+class PotEffect:
+    """What a decision does to one pot, as read now: what is free before and after it, and what
+    other proposals (not signed yet) would take from the same pot."""
+
+    kind: str  # "block" or "year"
+    label: str
+    pot: Decimal
+    available_before: Decimal
+    amount: Decimal
+    proposed_elsewhere: Decimal
+
+    @property
+    def available_after(self) -> Decimal:
+        return self.available_before - self.amount
+
+    @property
+    def fits(self) -> bool:
+        return self.amount <= self.available_before
+
+
+def pot_effects(application: Application, amount: Decimal) -> list[PotEffect]:
+    """The building block's pot and the year's pot before and after binding `amount` (0 for a
+    rejection), read without a lock: for showing before a decision, never for deciding."""
+    year = ProgrammeYear.objects.select_related("programme").get(pk=application.programme_year_id)
+    block = BuildingBlock.objects.get(pk=application.block_id)
+    others = Application.objects.filter(
+        status=Application.Status.PROPOSED, decision=Application.Decision.APPROVE
+    ).exclude(pk=application.pk)
+    in_block = others.filter(block_id=block.pk).aggregate(s=Sum("decision_amount"))["s"]
+    in_year = others.filter(programme_year_id=year.pk).aggregate(s=Sum("decision_amount"))["s"]
+    return [
+        PotEffect(
+            kind="block",
+            label=_("Baustein %(code)s: %(title)s") % {"code": block.code, "title": block.title},
+            pot=block.pot,
+            available_before=block.available,
+            amount=amount,
+            proposed_elsewhere=in_block or Decimal("0.00"),
+        ),
+        PotEffect(
+            kind="year",
+            label=_("Fördertopf %(programme)s %(year)s")
+            % {"programme": year.programme.short_name, "year": year.year},
+            pot=year.pot,
+            available_before=year.available,
+            amount=amount,
+            proposed_elsewhere=in_year or Decimal("0.00"),
+        ),
+    ]
 
 
 def pots_lock(application: Application) -> tuple[ProgrammeYear, BuildingBlock]:

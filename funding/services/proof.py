@@ -84,8 +84,9 @@ def proof_submit(
 
 
 @transaction.atomic
-def proof_return(*, application: Application, message: str, actor: User) -> None:
-    """Staff send the proof of use back for corrections (status approved again)."""
+def proof_return(*, application: Application, message: str, actor: User) -> int:
+    """Staff send the proof of use back for corrections (status approved again). Returns how
+    many coordinators are emailed."""
     if not is_funding_staff(actor):
         raise PermissionDenied
     if not message.strip():
@@ -97,7 +98,8 @@ def proof_return(*, application: Application, message: str, actor: User) -> None
         raise ConflictError(_("Es liegt kein Verwendungsnachweis zur Prüfung vor."))
     transition(locked, to=Application.Status.APPROVED, actor=actor, note=message.strip()[:2000])
     stamp = timezone.now().strftime("%Y%m%d%H%M%S%f")
-    for coordinator in _coordinators(locked):
+    coordinators = _coordinators(locked)
+    for coordinator in coordinators:
         notify(
             kind="funding.proof_returned",
             recipient=coordinator,
@@ -105,6 +107,7 @@ def proof_return(*, application: Application, message: str, actor: User) -> None
             context={**_mail_context(locked), "message": message.strip()[:5000]},
         )
     application.status = locked.status
+    return len(coordinators)
 
 
 @transaction.atomic

@@ -62,13 +62,21 @@ def test_a_coordinator_applies_for_money_in_the_browser(journey, tmp_path, setti
     page.wait_for_url(re.compile(r"/foerderung/neu/"))
     journey.check("Neuer Antrag")
 
-    page.get_by_label("Baustein").select_option(label="B: Baustein B")
+    # The call's button chose the call: its blocks only, as radio buttons.
+    assert page.get_by_role("radio").count() == year.blocks.count()
+    page.get_by_role("radio", name="B: Baustein B").check()
     page.get_by_label("Projekttitel").fill("Begegnungscafé am Marktplatz")
     page.get_by_label("Ort des Projekts").select_option(label=organisation.town.name)
+    plan = tmp_path / "Raumplan.pdf"
+    plan.write_bytes(PDF)
+    page.get_by_label(re.compile("^Anlagen")).set_input_files(str(plan))
     page.get_by_role("button", name="Entwurf anlegen").click()
     page.wait_for_url(re.compile(r"/bearbeiten/$"))
     application = Application.objects.get()
     expect_message(page, f"Der Entwurf {application.reference} ist angelegt")
+    expect_message(page, "Die Anlage „Raumplan.pdf“ ist gespeichert.")
+    assert application.programme_year == year and application.block.code == "B"
+    assert [a.filename for a in application.attachments.all()] == ["Raumplan.pdf"]
     journey.check("Antrag bearbeiten")
 
     page.get_by_label("Projektbeschreibung").fill("Wöchentliches Café mit Ehrenamtlichen.")
@@ -111,7 +119,7 @@ def test_a_coordinator_applies_for_money_in_the_browser(journey, tmp_path, setti
     with page.expect_download() as download:
         page.get_by_role("link", name=re.compile("Kostenvoranschlag.pdf")).click()
     assert download.value.suggested_filename == "Kostenvoranschlag.pdf"
-    assert Attachment.objects.count() == 1
+    assert Attachment.objects.count() == 2
 
     page.get_by_role("link", name="Antrag zurückziehen").click()
     page.wait_for_url(re.compile(r"/zurueckziehen/$"))

@@ -166,11 +166,11 @@ def test_creating_a_draft_and_going_on_to_the_full_form(
     assert f"Der Entwurf {application.reference} ist angelegt" in page
 
 
-def test_the_call_can_be_preselected_from_the_list(coordinator_client, year):
+def test_the_call_can_be_preselected_from_the_list(coordinator_client, organisation, year):
     page = text(coordinator_client.get(f"{url('application_create')}?year={year.pk}"))
-    assert f'<option value="{year.pk}" selected>' in page
+    assert f'name="programme_year" value="{year.pk}"' in page
     # The only verified organisation is chosen already.
-    assert "Flüchtlingshilfe Ahlen</option>" in page
+    assert f'<option value="{organisation.pk}" selected>Flüchtlingshilfe Ahlen</option>' in page
 
 
 def test_a_block_of_another_call_is_refused_and_nothing_is_created(

@@ -28,6 +28,16 @@ from .conftest import action_url, detail_url, page_messages
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("fast_letters")]
 
 
+def sign(client, application: Application, **extra):
+    """The lead chooses "sign" and confirms on the next page, as the buttons do."""
+    data = {"sign-choice": "sign", **extra}
+    first = client.post(action_url(application, "sign"), data, follow=True)
+    if first.redirect_chain:  # refused before the confirmation step
+        return first
+    assert "Verbindlich zeichnen" in first.text
+    return client.post(action_url(application, "sign"), {**data, "step": "confirm"}, follow=True)
+
+
 def status_of(application: Application) -> str:
     application.refresh_from_db()
     return application.status
@@ -59,22 +69,25 @@ def test_the_whole_review_by_http_ends_with_a_signed_letter(
     application.refresh_from_db()
     assert application.checklist["costs_plausible"] is True
     assert application.checklist["fits_block"] is False
+    proposal = {
+        "propose-decision": "approve",
+        "propose-decision_amount": "800.00",
+        "propose-decision_conditions": "Teilnahmelisten führen.",
+    }
+    response = staff_client.post(action_url(application, "propose"), proposal)
+    assert "Entscheidung vorschlagen: bitte bestätigen" in response.text
+    assert status_of(application) == Application.Status.SUBMITTED  # nothing saved yet
     response = staff_client.post(
-        action_url(application, "propose"),
-        {
-            "propose-decision": "approve",
-            "propose-decision_amount": "800.00",
-            "propose-decision_conditions": "Teilnahmelisten führen.",
-        },
-        follow=True,
+        action_url(application, "propose"), {**proposal, "step": "confirm"}, follow=True
     )
     assert status_of(application) == Application.Status.PROPOSED
     assert "Die Entscheidung ist vorgeschlagen" in " ".join(page_messages(response))
 
-    # A lead who did not propose signs.
+    # A lead who did not propose signs, after a confirmation step.
     page = lead_client.get(detail_url(application)).content.decode()
-    assert "Entscheidung zeichnen" in page
-    response = lead_client.post(action_url(application, "sign"), follow=True)
+    assert "Vorschlag entscheiden" in page
+    assert "Zeichnen: Bewilligung über 800,00 €" in page
+    response = sign(lead_client, application)
     assert response.redirect_chain[-1][0] == detail_url(application) + "#entscheidung"
     application.refresh_from_db()
     assert application.status == Application.Status.APPROVED
@@ -105,10 +118,10 @@ def test_the_proposer_cannot_sign_and_is_told_why(lead, lead_client):
     application = proposed(submitted(ApplicationFactory()), staff=lead)
 
     page = lead_client.get(detail_url(application)).content.decode()
-    assert "Entscheidung zeichnen" not in page
+    assert "Vorschlag entscheiden" not in page
     assert "Vier-Augen-Prinzip: Sie haben diese Entscheidung vorgeschlagen" in page
 
-    response = lead_client.post(action_url(application, "sign"), follow=True)
+    response = sign(lead_client, application)
 
     assert response.status_code == 200
     assert any("Vier-Augen-Prinzip" in message for message in page_messages(response))
@@ -122,12 +135,12 @@ def test_staff_without_the_lead_role_get_403_on_sign(staff_client):
     application = proposed(submitted(ApplicationFactory()))
 
     page = staff_client.get(detail_url(application)).content.decode()
-    assert "Entscheidung zeichnen" not in page
+    assert "Vorschlag entscheiden" not in page
     assert "Zeichnen kann nur die KI-Leitung" in page
 
-    response = staff_client.post(action_url(application, "sign"))
-
-    assert response.status_code == 403
+    for data in ({}, {"sign-choice": "sign"}, {"sign-choice": "sign", "step": "confirm"}):
+        response = staff_client.post(action_url(application, "sign"), data)
+        assert response.status_code == 403
     assert status_of(application) == Application.Status.PROPOSED
 
 
@@ -157,9 +170,13 @@ def test_a_rejection_needs_reasons_and_then_is_signed_as_rejection(
 
     staff_client.post(
         action_url(application, "propose"),
-        {"propose-decision": "reject", "propose-decision_reasons": "Maßnahme hat begonnen."},
+        {
+            "propose-decision": "reject",
+            "propose-decision_reasons": "Maßnahme hat begonnen.",
+            "step": "confirm",
+        },
     )
-    second_lead_client.post(action_url(application, "sign"))
+    sign(second_lead_client, application)
 
     assert status_of(application) == Application.Status.REJECTED
     assert DecisionLetter.objects.get(application=application).kind == "rejection"
@@ -364,7 +381,7 @@ def test_a_vorbehaltlich_year_warns_before_proposing_and_signing_explains(
     assert "noch nicht vom Land bestätigt" in page
 
     proposed(application)
-    response = second_lead_client.post(action_url(application, "sign"), follow=True)
+    response = sign(second_lead_client, application)
     assert any("vorbehaltlich" in message for message in page_messages(response))
     assert status_of(application) == Application.Status.PROPOSED
 

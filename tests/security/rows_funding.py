@@ -238,14 +238,18 @@ PAGE_ROWS: list[Row] = [
             (
                 "propose",
                 "funding_submitted",
-                {"propose-decision": "approve", "propose-decision_amount": "900.00"},
+                {
+                    "propose-decision": "approve",
+                    "propose-decision_amount": "900.00",
+                    "step": "confirm",
+                },
                 {},
-                "KI staff propose; lead and admin find a proposal and are told so",
+                "KI staff propose (confirmed); lead and admin find a proposal and are told so",
             ),
             (
                 "sign",
                 "funding_proposed",
-                {},
+                {"sign-choice": "sign", "step": "confirm"},
                 {"ki_staff": Status(403), "admin": Status(403)},
                 "only a KI lead signs (KI staff proposed it; the proposer is told why not)",
             ),
@@ -260,6 +264,24 @@ PAGE_ROWS: list[Row] = [
             ),
         )
     ],
+    Row(
+        "funding:staff_application_action",
+        {"POST": staff_page(200)},
+        kwargs=lambda w: {"pk": w.funding_submitted.pk, "action": "propose"},
+        data=lambda w: {"propose-decision": "approve", "propose-decision_amount": "900.00"},
+        label="funding:staff_application_action (propose, confirmation step)",
+        note="the amount and the pots are shown; nothing is saved before the confirmation",
+    ),
+    Row(
+        "funding:staff_application_action",
+        {
+            "POST": staff_page(200) | {"ki_staff": Status(403), "admin": Status(403)},
+        },
+        kwargs=lambda w: {"pk": w.funding_proposed.pk, "action": "sign"},
+        data=lambda w: {"sign-choice": "sign"},
+        label="funding:staff_application_action (sign, confirmation step)",
+        note="only a KI lead gets the confirmation page; nothing is signed before it",
+    ),
     Row(
         "funding:staff_application_action",
         {"GET": REFUSED_PAGE, "POST": staff_page(404)},
