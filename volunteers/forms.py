@@ -22,6 +22,9 @@ class HelpRequestFilterForm(forms.Form):
 
 
 class HoursForm(forms.Form):
+    """Hours of one assignment on the dashboard, which shows one form per assignment: the
+    ids carry the assignment's id ("hours-12"), the names stay plain."""
+
     date = forms.DateField(
         label=_("Datum"), widget=forms.DateInput(attrs={"type": "date"}), initial=timezone.localdate
     )
@@ -33,3 +36,7 @@ class HoursForm(forms.Form):
         widget=forms.NumberInput(attrs={"step": "0.25"}),
     )
     note = forms.CharField(label=_("Notiz"), required=False, max_length=200)
+
+    def __init__(self, *args, assignment_id: int = 0, **kwargs):
+        kwargs.setdefault("auto_id", f"%s-{assignment_id}" if assignment_id else "id_%s")
+        super().__init__(*args, **kwargs)

@@ -50,6 +50,13 @@ class OrganisationForm(forms.Form):
         help_text=_("An diese Adresse schreibt das KI bei Fragen zur Registrierung."),
         widget=forms.EmailInput(attrs={"autocomplete": "email"}),
     )
+    contact_phone = forms.CharField(
+        label=_("Kontakt-Telefon"),
+        max_length=40,
+        required=False,
+        help_text=_("Ehrenamtliche sehen E-Mail-Adresse und Telefon erst nach ihrer Zusage."),
+        widget=forms.TextInput(attrs={"autocomplete": "tel", "type": "tel"}),
+    )
     description = forms.CharField(
         label=_("Beschreibung"),
         max_length=5000,
@@ -315,3 +322,14 @@ class VolunteerSearchForm(forms.Form):
         self.fields["activity"].choices = every + [
             (a.slug, a.name) for a in ActivityArea.objects.all()
         ]
+
+    def step_labels(self) -> dict[str, str]:
+        """The chosen filters by name, as the funnel of an empty search names its steps:
+        {"town": "Wohnort: Ahlen", ...}; a value that is no choice is named as given."""
+        labels = {}
+        for name in ("town", "language", "activity"):
+            value = self.data.get(name)
+            if value:
+                choice = dict(self.fields[name].choices).get(value, value)
+                labels[name] = f"{self.fields[name].label}: {choice}"
+        return labels

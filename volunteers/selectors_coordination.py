@@ -26,10 +26,9 @@ from django.db.models import (
     When,
 )
 from django.http import Http404
-from django.utils import timezone
 
+from .matching.filters import FuehrungszeugnisRequirement, Step
 from .matching.filters import contactable_profiles as _contactable_profiles
-from .matching.filters import fuehrungszeugnis_issued_after
 from .models import (
     ACTIVE_ASSIGNMENT_STATUSES,
     Assignment,
@@ -145,22 +144,23 @@ def organisation_open_invitations(*, organisation: Organisation) -> list[Coordin
 # --- Volunteer search -----------------------------------------------------------------------
 
 
-def volunteer_search(
+def volunteer_search_steps(
     *, help_request: HelpRequest, town: str = "", language: str = "", activity: str = ""
-) -> QuerySet[VolunteerProfile]:
-    """Contactable volunteers by town (slug), language (code) and activity area (slug).
-
-    Where the request needs a Führungszeugnis, only volunteers with a valid one. Each profile
-    carries `assignment_status`: the status of their active assignment on this request, if
-    any. What a row exposes is what the CONTACT consent allows: first name, town, languages,
-    activity areas."""
+) -> list[Step]:
+    """The search's filters one by one, each step narrowing the one before (keys:
+    "contactable", "town", "language", "activity", and the matching's Führungszeugnis
+    requirement where the request sets it). Filters left empty are no step.
+    matching.funnel counts them when the search finds nobody."""
     profiles = _contactable_profiles()
+    steps = [Step("contactable", profiles)]
     if town:
         profiles = profiles.filter(town__slug=town)
+        steps.append(Step("town", profiles))
     if language:
         profiles = profiles.filter(
             Exists(VolunteerLanguage.objects.filter(profile=OuterRef("pk"), code=language))
         )
+        steps.append(Step("language", profiles))
     if activity:
         profiles = profiles.filter(
             Exists(
@@ -169,12 +169,26 @@ def volunteer_search(
                 )
             )
         )
-    if help_request.requires_fuehrungszeugnis:
-        profiles = profiles.filter(
-            user__fuehrungszeugnis__certificate_date__gt=fuehrungszeugnis_issued_after(
-                timezone.localdate()
-            )
-        )
+        steps.append(Step("activity", profiles))
+    requirement = FuehrungszeugnisRequirement()
+    narrowed = requirement.filter_volunteers(profiles, help_request)
+    if narrowed is not profiles:
+        steps.append(Step(requirement.key, narrowed, requirement))
+    return steps
+
+
+def volunteer_search(
+    *, help_request: HelpRequest, town: str = "", language: str = "", activity: str = ""
+) -> QuerySet[VolunteerProfile]:
+    """Contactable volunteers by town (slug), language (code) and activity area (slug).
+
+    Where the request needs a Führungszeugnis, only volunteers with a valid one (the
+    matching's own rule). Each profile carries `assignment_status`: the status of their
+    active assignment on this request, if any. What a row exposes is what the CONTACT
+    consent allows: first name, town, languages, activity areas."""
+    profiles = volunteer_search_steps(
+        help_request=help_request, town=town, language=language, activity=activity
+    )[-1].profiles
     active = Assignment.objects.filter(
         help_request=help_request,
         volunteer=OuterRef("user"),
@@ -238,4 +252,14 @@ def help_request_hours(*, help_request: HelpRequest) -> list[HoursEntry]:
             )
         )
         .order_by("waiting", "-date", "-id")
+    )
+
+
+def help_request_pending_hours(*, help_request: HelpRequest, ids: list[int]) -> list[HoursEntry]:
+    """Of the entries `ids`, those logged on the request (others are not looked at), oldest
+    first, with the volunteer for messages. Their status is what the confirmation checks."""
+    return list(
+        HoursEntry.objects.filter(assignment__help_request=help_request, pk__in=ids)
+        .select_related("assignment__volunteer", "assignment__help_request__organisation")
+        .order_by("date", "id")
     )

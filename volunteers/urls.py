@@ -27,6 +27,12 @@ urlpatterns = [
         name="assignment_withdraw",
     ),
     path(
+        "einsatz/<int:pk>/angebot-zurueckziehen/",
+        views.assignment_action,
+        {"action": "withdraw_offer"},
+        name="assignment_withdraw_offer",
+    ),
+    path(
         "einsatz/antwort/<str:token>/", views.assignment_answer_link, name="assignment_answer_link"
     ),
     path("einsatz/<int:pk>/stunden/", views.hours_create, name="hours_create"),

@@ -67,6 +67,11 @@ urlpatterns: list = [
             ("withdraw", "zurueckziehen"),
         )
     ],
+    path(
+        "hilfegesuche/<int:pk>/stunden/alle-bestaetigen/",
+        views.help_request_hours_confirm_all,
+        name="help_request_hours_confirm_all",
+    ),
     *[
         path(
             f"hilfegesuche/<int:pk>/stunden/<int:entry_pk>/{slug}/",

@@ -15,8 +15,9 @@ from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils.formats import date_format, number_format
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, ngettext
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from backend.errors import DomainError
@@ -29,17 +30,20 @@ from .forms_organisations import (
     VolunteerSearchForm,
 )
 from .matching import suggest_volunteers
+from .matching.funnel import search_funnel, volunteer_funnel
 from .models import Assignment, HelpRequest, HoursEntry
 from .selectors_coordination import (
     help_request_get_for_coordination,
     help_request_helpers,
     help_request_hours,
+    help_request_pending_hours,
     organisation_coordinators,
     organisation_get_for_coordination,
     organisation_list_for_coordinator,
     organisation_open_invitations,
     volunteer_get_for_invite,
     volunteer_search,
+    volunteer_search_steps,
 )
 from .services import assignments as assignment_services
 from .services import help_requests as help_request_services
@@ -286,6 +290,8 @@ def help_request_manage(request, pk: int):
     )
     search = {name: form.data.get(name, "") for name in ("town", "language", "activity")}
     can_invite = help_request.status == HelpRequest.Status.OPEN
+    suggestions = suggest_volunteers(help_request, limit=SUGGESTIONS) if can_invite else []
+    hours = help_request_hours(help_request=help_request)
     return render(
         request,
         "volunteers/organisations/manage.html",
@@ -297,11 +303,19 @@ def help_request_manage(request, pk: int):
             "search": search,
             "search_query": urlencode(search),
             "helpers": help_request_helpers(help_request=help_request),
-            "hours": help_request_hours(help_request=help_request),
+            "hours": hours,
+            "pending_hours": [h for h in hours if h.status == HoursEntry.Status.SUBMITTED],
             "can_invite": can_invite,
-            "suggestions": suggest_volunteers(help_request, limit=SUGGESTIONS)
-            if can_invite
-            else [],
+            "suggestions": suggestions,
+            # Nobody found: which hard filter left nobody (one query each, only then).
+            "funnel": volunteer_funnel(help_request) if can_invite and not suggestions else None,
+            "search_funnel": search_funnel(
+                volunteer_search_steps(help_request=help_request, **filters),
+                help_request,
+                labels=form.step_labels(),
+            )
+            if page.paginator.count == 0
+            else None,
         },
     )
 
@@ -406,6 +420,52 @@ HOURS_ACTIONS = {
     "confirm": (hours_services.hours_confirm, gettext_lazy("Stunden bestätigt.")),
     "reject": (hours_services.hours_reject, gettext_lazy("Stunden abgelehnt.")),
 }
+
+
+@require_POST
+@login_required
+def help_request_hours_confirm_all(request, pk: int):
+    """ "Alle bestätigen": the pending hours the page listed (their ids come with the form, so
+    hours logged since are not confirmed unseen), each through hours_confirm. The page then
+    says how many were confirmed and, for each one that was not, why."""
+    help_request = help_request_get_for_coordination(user=request.user, request_id=pk)
+    ids = list(dict.fromkeys(int(v) for v in request.POST.getlist("entries") if v.isdigit()))
+    if not ids:
+        messages.error(request, _("Es waren keine offenen Stunden aufgeführt."))
+        return redirect(_back_to_manage(help_request, anchor="stunden"))
+    entries = help_request_pending_hours(help_request=help_request, ids=ids)
+    result = hours_services.hours_confirm_many(entries=entries, actor=request.user)
+    if result.confirmed:
+        messages.success(
+            request,
+            ngettext("%(n)d Eintrag bestätigt.", "%(n)d Einträge bestätigt.", len(result.confirmed))
+            % {"n": len(result.confirmed)},
+        )
+    for entry, reason in result.refused:
+        messages.error(
+            request,
+            _("Nicht bestätigt: %(name)s, %(date)s, %(hours)s Stunden – %(reason)s")
+            % {
+                "name": entry.assignment.volunteer.get_full_name(),
+                "date": date_format(entry.date, "SHORT_DATE_FORMAT"),
+                "hours": number_format(entry.hours),
+                "reason": reason,
+            },
+        )
+    missing = len(ids) - len(entries)
+    if missing:
+        messages.error(
+            request,
+            ngettext(
+                "%(n)d aufgeführter Eintrag gehört nicht (mehr) zu diesem Hilfegesuch und wurde "
+                "nicht bestätigt.",
+                "%(n)d aufgeführte Einträge gehören nicht (mehr) zu diesem Hilfegesuch und "
+                "wurden nicht bestätigt.",
+                missing,
+            )
+            % {"n": missing},
+        )
+    return redirect(_back_to_manage(help_request, anchor="stunden"))
 
 
 @require_POST

@@ -227,6 +227,17 @@ class Row:
         return reverse(self.pattern, kwargs=kwargs or None)
 
 
+def _offer_of_a(w):
+    """Volunteer A offers help on request_x (once per world)."""
+    if "offer_of_a" not in w.extra:
+        from volunteers.models import Assignment
+
+        w.extra["offer_of_a"] = Assignment.objects.create(
+            help_request=w.request_x, volunteer=w.volunteer_a, status=Assignment.Status.OFFERED
+        )
+    return w.extra["offer_of_a"]
+
+
 ROWS: list[Row] = [
     # --- Public pages ---------------------------------------------------------------------
     Row("home", {"GET": everyone(200)}),
@@ -343,6 +354,27 @@ ROWS: list[Row] = [
         )
     ],
     Row(
+        "volunteers:assignment_withdraw_offer",
+        {
+            "GET": everyone(405),
+            "POST": by_role(
+                anonymous=LOGIN,
+                volunteer_a=DASHBOARD,
+                volunteer_b=404,
+                coordinator_x=403,
+                coordinator_y=404,
+                municipal=404,
+                ki_staff=403,
+                ki_lead=403,
+                admin=403,
+                ki_staff_without_mfa=404,
+            ),
+        },
+        kwargs=lambda w: {"pk": _offer_of_a(w).pk},
+        note="A's offer of help on X's request: only A takes it back; X's coordinator and KI "
+        "staff see it but may not",
+    ),
+    Row(
         "volunteers:assignment_answer_link",
         {
             "GET": everyone(200),
@@ -365,7 +397,7 @@ ROWS: list[Row] = [
             "POST": by_role(
                 anonymous=LOGIN,
                 volunteer_a=404,
-                volunteer_b=DASHBOARD,
+                volunteer_b=400,
                 coordinator_x=404,
                 coordinator_y=404,
                 municipal=404,
@@ -377,7 +409,8 @@ ROWS: list[Row] = [
         },
         kwargs=lambda w: {"pk": w.assignment_b.pk},
         data=lambda w: {"date": "2026-01-05", "hours": "2"},
-        note="only the volunteer of the assignment logs hours on it",
+        note="only the volunteer of the assignment logs hours on it; B is only invited, so "
+        "the dashboard comes back with the form as typed and the reason (400)",
     ),
     Row("volunteers:dashboard", {"GET": logged_in(200), "POST": logged_in(405)}),
     # --- KI staff pages -------------------------------------------------------------------

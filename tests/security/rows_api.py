@@ -49,6 +49,17 @@ def post_only(post, *, anonymous=401) -> dict:
     return {"GET": refused, "POST": post, "PUT": refused, "PATCH": refused, "DELETE": refused}
 
 
+def _offer_of_a(w):
+    """Volunteer A offers help on request_x (once per world)."""
+    if "offer_of_a" not in w.extra:
+        from volunteers.models import Assignment
+
+        w.extra["offer_of_a"] = Assignment.objects.create(
+            help_request=w.request_x, volunteer=w.volunteer_a, status=Assignment.Status.OFFERED
+        )
+    return w.extra["offer_of_a"]
+
+
 def _hours_entry_b(w):
     """An hours entry of volunteer B on request_x (B accepts the invitation first)."""
     if "hours_entry_b" not in w.extra:
@@ -230,6 +241,21 @@ ROWS: list[Row] = [
         ),
         kwargs=lambda w: {"pk": w.assignment_b.pk},
         note="coordinator X may withdraw it too, but B already did (409)",
+    ),
+    Row(
+        "v1:assignment-withdraw-offer",
+        post_only(
+            api(
+                volunteer_a=200,
+                volunteer_b=404,
+                coordinator_x=403,
+                coordinator_y=404,
+                ki_staff=403,
+                ki_staff_without_mfa=404,
+            )
+        ),
+        kwargs=lambda w: {"pk": _offer_of_a(w).pk},
+        note="A's offer: only A takes it back; X's coordinator sees it but answers instead",
     ),
     Row(
         "v1:assignment-hours",

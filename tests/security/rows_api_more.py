@@ -13,7 +13,7 @@ from volunteers.models import Consent
 from volunteers.services.consents import consent_give
 
 from .access_matrix import Row, by_role, logged_in, read_only_api, staff_api
-from .rows_api import UNSAFE, api, post_only
+from .rows_api import UNSAFE, _hours_entry_b, api, post_only
 
 OTHERS = ("PUT", "PATCH", "DELETE")
 
@@ -110,7 +110,16 @@ ROWS: list[Row] = [
             "v1:help-request-helpers",
             "v1:help-request-request-hours",
             "v1:help-request-volunteers",
+            "v1:help-request-volunteers-funnel",
+            "v1:help-request-suggestions-funnel",
         )
+    ),
+    Row(
+        "v1:help-request-confirm-hours",
+        post_only(coordination(200)),
+        kwargs=lambda w: {"pk": w.request_x.pk},
+        data=lambda w: {"entries": [_hours_entry_b(w).pk]},
+        note="the result lists confirmed and refused entries; only X's coordinators",
     ),
     Row(
         "v1:help-request-invite",

@@ -136,6 +136,13 @@ def _hours_of_volunteer_a(w) -> dict:
     return {"pk": w.request_x.pk, "entry_pk": entry.pk}
 
 
+def _pending_hours_of_volunteer_a(w) -> int:
+    """An hours entry of volunteer A on request_x, waiting (once per world)."""
+    if "pending_hours_a" not in w.extra:
+        w.extra["pending_hours_a"] = _hours_of_volunteer_a(w)["entry_pk"]
+    return w.extra["pending_hours_a"]
+
+
 def _contactable_volunteer_a(w) -> dict:
     from volunteers.models import Consent
     from volunteers.services.consents import consent_give
@@ -286,5 +293,12 @@ ROWS: list[Row] = [
         "volunteers:help_request_hours_reject",
         post_only(of_x(MANAGE_X)),
         kwargs=_hours_of_volunteer_a,
+    ),
+    Row(
+        "volunteers:help_request_hours_confirm_all",
+        post_only(of_x(MANAGE_X)),
+        kwargs=lambda w: {"pk": w.request_x.pk},
+        data=lambda w: {"entries": [_pending_hours_of_volunteer_a(w)]},
+        note="confirming the listed hours together: the same rule as confirming one",
     ),
 ]

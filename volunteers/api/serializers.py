@@ -1,3 +1,4 @@
+from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from volunteers.models import (
@@ -15,6 +16,7 @@ from volunteers.models import (
     Town,
 )
 from volunteers.models.people import LanguageLevel
+from volunteers.selectors import assignment_contact
 
 from .ids import SlugField
 
@@ -57,6 +59,10 @@ class HelpRequestListSerializer(serializers.ModelSerializer):
     activity_area = serializers.SlugRelatedField(slug_field="slug", read_only=True)
     languages = HelpRequestLanguageSerializer(many=True, read_only=True)
     seats_left = serializers.IntegerField(read_only=True)
+    weekly_times = serializers.CharField(
+        read_only=True,
+        help_text='The weekly slots in words, e.g. "dienstags nachmittags"; "" unless weekly.',
+    )
 
     status = serializers.CharField(
         read_only=True, help_text="draft, open, filled, closed or expired."
@@ -76,6 +82,7 @@ class HelpRequestListSerializer(serializers.ModelSerializer):
             "schedule",
             "starts_at",
             "weekly_slots",
+            "weekly_times",
             "helpers_needed",
             "confirmed_count",
             "seats_left",
@@ -165,6 +172,12 @@ class AssignmentSerializer(serializers.ModelSerializer):
     status = serializers.CharField(
         read_only=True, help_text="invited, offered, confirmed, declined or withdrawn."
     )
+    message = serializers.CharField(
+        read_only=True, help_text="The message of the invitation or of the offer."
+    )
+    decline_reason = serializers.CharField(
+        read_only=True, help_text="Why the invitation or offer was declined (optional)."
+    )
 
     class Meta:
         model = Assignment
@@ -175,12 +188,66 @@ class AssignmentSerializer(serializers.ModelSerializer):
             "organisation_name",
             "status",
             "message",
+            "decline_reason",
             "created_at",
             "responded_at",
             "confirmed_at",
             "ended_at",
         ]
         read_only_fields = fields
+
+
+class ContactSerializer(serializers.Serializer):
+    """Whom a confirmed helper talks to and where they meet (volunteers.selectors.Contact)."""
+
+    coordinators = serializers.ListField(
+        child=serializers.CharField(), help_text="Names of the initiative's coordinators."
+    )
+    email = serializers.EmailField(help_text="The initiative's contact email.")
+    phone = serializers.CharField(help_text="The initiative's contact phone, or empty.")
+    place = serializers.CharField(help_text="Meeting place, or empty.")
+    address = serializers.CharField(help_text="Address of the meeting place, or empty.")
+
+
+class MyAssignmentSerializer(AssignmentSerializer):
+    """An assignment as its volunteer sees it: when the request takes place, who invited,
+    and once confirmed the contact and meeting place (null before)."""
+
+    weekly_times = serializers.CharField(source="help_request.weekly_times", read_only=True)
+    starts_at = serializers.DateTimeField(
+        source="help_request.starts_at", read_only=True, allow_null=True
+    )
+    invited_by_name = serializers.SerializerMethodField()
+    contact = serializers.SerializerMethodField()
+
+    class Meta(AssignmentSerializer.Meta):
+        fields = [
+            *AssignmentSerializer.Meta.fields,
+            "weekly_times",
+            "starts_at",
+            "invited_by_name",
+            "contact",
+        ]
+        read_only_fields = fields
+
+    def get_invited_by_name(self, obj) -> str | None:
+        """The inviting coordinator's name (None for offers and nameless accounts)."""
+        return (obj.invited_by.name or None) if obj.invited_by_id else None
+
+    @extend_schema_field(ContactSerializer(allow_null=True))
+    def get_contact(self, obj) -> dict | None:
+        contact = assignment_contact(obj)
+        return ContactSerializer(contact).data if contact is not None else None
+
+
+class DeclineSerializer(serializers.Serializer):
+    reason = serializers.CharField(
+        max_length=500,
+        required=False,
+        allow_blank=True,
+        default="",
+        help_text="Optional; the other side sees it.",
+    )
 
 
 class HoursLogSerializer(serializers.Serializer):

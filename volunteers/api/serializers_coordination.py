@@ -32,6 +32,7 @@ class MyOrganisationSerializer(serializers.ModelSerializer):
             "town",
             "address",
             "contact_email",
+            "contact_phone",
             "description",
             "verified",
             "verified_at",
@@ -48,6 +49,13 @@ class OrganisationRegisterSerializer(serializers.Serializer):
     kind = serializers.ChoiceField(choices=Organisation.Kind.choices)
     town = SlugField(slug_field="slug", queryset=Town.objects.all())
     contact_email = serializers.EmailField(max_length=254)
+    contact_phone = serializers.CharField(
+        max_length=40,
+        required=False,
+        allow_blank=True,
+        default="",
+        help_text="Shown to confirmed helpers only.",
+    )
     address = serializers.CharField(max_length=300, required=False, allow_blank=True, default="")
     description = serializers.CharField(
         max_length=5000, required=False, allow_blank=True, default=""
@@ -99,6 +107,7 @@ class HelperSerializer(serializers.ModelSerializer):
             "phone",
             "status",
             "message",
+            "decline_reason",
             "created_at",
             "confirmed_at",
             "ended_at",
@@ -200,3 +209,45 @@ class RefusedInvitationSerializer(serializers.Serializer):
 class InviteManyResultSerializer(serializers.Serializer):
     invited = AssignmentSerializer(many=True)
     refused = RefusedInvitationSerializer(many=True)
+
+
+class FunnelStepSerializer(serializers.Serializer):
+    key = serializers.CharField(
+        help_text="contactable, reach, languages, fuehrungszeugnis, qualification, budget, "
+        "asked (suggestions); contactable, town, language, activity, fuehrungszeugnis "
+        "(search)."
+    )
+    label = serializers.CharField(help_text="The condition, in the request's language.")
+    before = serializers.IntegerField(
+        allow_null=True, help_text="How many reached this step (null for the first)."
+    )
+    remaining = serializers.IntegerField(help_text="How many passed it.")
+    sentence = serializers.CharField(help_text="The step in words.")
+
+
+class FunnelSerializer(serializers.Serializer):
+    """How many volunteers remain after each hard filter; `blocking` is the step after which
+    nobody was left (null while somebody remains)."""
+
+    steps = FunnelStepSerializer(many=True)
+    remaining = serializers.IntegerField()
+    blocking = FunnelStepSerializer(allow_null=True)
+
+
+class ConfirmHoursSerializer(serializers.Serializer):
+    entries = serializers.ListField(
+        child=serializers.IntegerField(min_value=1, max_value=2**63 - 1),
+        min_length=1,
+        max_length=200,
+        help_text="Ids of the pending hours to confirm (those the client listed).",
+    )
+
+
+class RefusedHoursSerializer(serializers.Serializer):
+    entry = serializers.IntegerField()
+    detail = serializers.CharField()
+
+
+class ConfirmHoursResultSerializer(serializers.Serializer):
+    confirmed = RequestHoursSerializer(many=True)
+    refused = RefusedHoursSerializer(many=True)

@@ -18,11 +18,16 @@ from volunteers.permissions import (
     help_request_get_for_view,
     is_member_of,
 )
-from volunteers.selectors import help_request_list_public, organisation_list_public
+from volunteers.selectors import (
+    help_request_list_public,
+    organisation_list_public,
+    volunteer_assignments,
+)
 from volunteers.services.assignments import (
     assignment_accept,
     assignment_decline,
     assignment_offer,
+    assignment_offer_withdraw,
     assignment_withdraw,
 )
 from volunteers.services.consents import consent_give, consent_withdraw
@@ -40,12 +45,14 @@ from .serializers import (
     AssignmentSerializer,
     ConsentSerializer,
     ConsentStatusSerializer,
+    DeclineSerializer,
     HelpRequestCloseSerializer,
     HelpRequestDetailSerializer,
     HelpRequestListSerializer,
     HelpRequestWriteSerializer,
     HoursEntrySerializer,
     HoursLogSerializer,
+    MyAssignmentSerializer,
     OfferSerializer,
     OrganisationPublicSerializer,
     TownSerializer,
@@ -236,9 +243,11 @@ class HelpRequestViewSet(HelpRequestCoordinationMixin, viewsets.GenericViewSet):
 
 @extend_schema(tags=["assignments"])
 class AssignmentViewSet(viewsets.GenericViewSet):
-    """My assignments as a volunteer; answering, withdrawing and logging hours."""
+    """My assignments as a volunteer (with the invitation's message, when the request takes
+    place, and once confirmed the contact and meeting place); answering, withdrawing an
+    offer, ending an assignment and logging hours."""
 
-    serializer_class = AssignmentSerializer
+    serializer_class = MyAssignmentSerializer
     permission_classes = [IsAuthenticated]
     filter_backends: list = []
 
@@ -247,36 +256,47 @@ class AssignmentViewSet(viewsets.GenericViewSet):
     def get_queryset(self):
         if getattr(self, "swagger_fake_view", False):
             return Assignment.objects.none()
-        return (
-            Assignment.objects.filter(volunteer=self.request.user)
-            .select_related("help_request__organisation")
-            .order_by("-created_at", "-id")
-        )
+        return volunteer_assignments(user=self.request.user)
 
-    @extend_schema(responses=AssignmentSerializer(many=True))
+    @extend_schema(responses=MyAssignmentSerializer(many=True))
     def list(self, request, **kwargs):
         page = self.paginate_queryset(self.get_queryset())
-        return self.get_paginated_response(AssignmentSerializer(page, many=True).data)
+        return self.get_paginated_response(MyAssignmentSerializer(page, many=True).data)
 
     def _answer(self, service, pk) -> Response:
         assignment = assignment_get_for_view(user=self.request.user, assignment_id=_pk(pk))
         assignment = service(assignment=assignment, actor=self.request.user)
-        return Response(AssignmentSerializer(assignment).data)
+        return Response(MyAssignmentSerializer(assignment).data)
 
-    @extend_schema(request=None, responses=AssignmentSerializer)
+    @extend_schema(request=None, responses=MyAssignmentSerializer)
     @action(detail=True, methods=["post"])
     def accept(self, request, pk=None, **kwargs):
         return self._answer(assignment_accept, pk)
 
-    @extend_schema(request=None, responses=AssignmentSerializer)
+    @extend_schema(request=DeclineSerializer, responses=MyAssignmentSerializer)
     @action(detail=True, methods=["post"])
     def decline(self, request, pk=None, **kwargs):
-        return self._answer(assignment_decline, pk)
+        """Decline an invitation (the volunteer) or an offer (a coordinator), with an
+        optional reason the other side sees."""
+        assignment = assignment_get_for_view(user=request.user, assignment_id=_pk(pk))
+        serializer = DeclineSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        assignment = assignment_decline(
+            assignment=assignment, actor=request.user, reason=serializer.validated_data["reason"]
+        )
+        return Response(MyAssignmentSerializer(assignment).data)
 
-    @extend_schema(request=None, responses=AssignmentSerializer)
+    @extend_schema(request=None, responses=MyAssignmentSerializer)
     @action(detail=True, methods=["post"])
     def withdraw(self, request, pk=None, **kwargs):
         return self._answer(assignment_withdraw, pk)
+
+    @extend_schema(request=None, responses=MyAssignmentSerializer)
+    @action(detail=True, methods=["post"], url_path="withdraw-offer")
+    def withdraw_offer(self, request, pk=None, **kwargs):
+        """Take back my offer of help while the initiative has not answered it (409 once
+        it has)."""
+        return self._answer(assignment_offer_withdraw, pk)
 
     @extend_schema(request=HoursLogSerializer, responses={201: HoursEntrySerializer})
     @action(detail=True, methods=["post"])

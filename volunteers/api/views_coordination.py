@@ -17,22 +17,27 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from backend.errors import ValidationFailed
+from volunteers.forms_organisations import VolunteerSearchForm
 from volunteers.matching import suggest_requests, suggest_volunteers
+from volunteers.matching.funnel import search_funnel, volunteer_funnel
 from volunteers.models import Organisation
 from volunteers.selectors_coordination import (
     help_request_get_for_coordination,
     help_request_helpers,
     help_request_hours,
+    help_request_pending_hours,
     organisation_get_for_coordination,
     organisation_open_invitations,
     volunteer_get_for_invite,
     volunteer_search,
+    volunteer_search_steps,
 )
 from volunteers.services.assignments import (
     MAX_INVITATIONS_AT_ONCE,
     assignment_invite,
     assignments_invite_many,
 )
+from volunteers.services.hours import hours_confirm_many
 from volunteers.services.organisations import (
     coordinator_invitation_accept,
     coordinator_invitation_from_token,
@@ -44,8 +49,11 @@ from .ids import object_id as _pk
 from .ids import query_text
 from .serializers import AssignmentSerializer, HelpRequestListSerializer
 from .serializers_coordination import (
+    ConfirmHoursResultSerializer,
+    ConfirmHoursSerializer,
     CoordinatorInvitationSerializer,
     CoordinatorInviteSerializer,
+    FunnelSerializer,
     HelperSerializer,
     InvitationTokenSerializer,
     InviteManyResultSerializer,
@@ -60,6 +68,19 @@ from .serializers_coordination import (
 
 SUGGESTION_LIMIT = 20
 RECOMMENDATION_LIMIT = 10
+SEARCH_PARAMETERS = [
+    OpenApiParameter("town", str, description="Slug of a town."),
+    OpenApiParameter("language", str, description="Language code, e.g. ar."),
+    OpenApiParameter("activity", str, description="Slug of an activity area."),
+]
+
+
+def _search_filters(request) -> dict[str, str]:
+    return {
+        "town": query_text(request, "town"),
+        "language": query_text(request, "language", 8),
+        "activity": query_text(request, "activity"),
+    }
 
 
 @extend_schema(tags=["coordination"])
@@ -200,26 +221,62 @@ class HelpRequestCoordinationMixin:
         return Response(RequestHoursSerializer(entries, many=True).data)
 
     @extend_schema(
+        request=ConfirmHoursSerializer,
+        responses=ConfirmHoursResultSerializer,
+        tags=["coordination"],
+    )
+    @action(detail=True, methods=["post"], url_path="hours/confirm-all")
+    def confirm_hours(self, request, pk=None, **kwargs):
+        """Confirm several pending hours of the request at once ("Alle bestätigen"), each
+        through the same confirmation as one: those that cannot be (answered meanwhile, not
+        on this request) are listed under "refused" with the reason."""
+        help_request = help_request_get_for_coordination(user=request.user, request_id=_pk(pk))
+        serializer = ConfirmHoursSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        ids = list(dict.fromkeys(serializer.validated_data["entries"]))
+        entries = help_request_pending_hours(help_request=help_request, ids=ids)
+        result = hours_confirm_many(entries=entries, actor=request.user)
+        found = {entry.pk for entry in entries}
+        refused = [
+            {"entry": i, "detail": _("Diese Stunden gehören nicht zu diesem Hilfegesuch.")}
+            for i in ids
+            if i not in found
+        ] + [{"entry": entry.pk, "detail": reason} for entry, reason in result.refused]
+        body = {"confirmed": result.confirmed, "refused": refused}
+        return Response(ConfirmHoursResultSerializer(body).data)
+
+    @extend_schema(
         responses=VolunteerSearchResultSerializer(many=True),
-        parameters=[
-            OpenApiParameter("town", str, description="Slug of a town."),
-            OpenApiParameter("language", str, description="Language code, e.g. ar."),
-            OpenApiParameter("activity", str, description="Slug of an activity area."),
-        ],
+        parameters=SEARCH_PARAMETERS,
         tags=["coordination"],
     )
     @action(detail=True, methods=["get"])
     def volunteers(self, request, pk=None, **kwargs):
         """Volunteers who may be asked for this request, by town, language and activity."""
         help_request = help_request_get_for_coordination(user=request.user, request_id=_pk(pk))
-        profiles = volunteer_search(
-            help_request=help_request,
-            town=query_text(request, "town"),
-            language=query_text(request, "language", 8),
-            activity=query_text(request, "activity"),
-        )
+        profiles = volunteer_search(help_request=help_request, **_search_filters(request))
         page = self.paginate_queryset(profiles)
         return self.get_paginated_response(VolunteerSearchResultSerializer(page, many=True).data)
+
+    @extend_schema(responses=FunnelSerializer, parameters=SEARCH_PARAMETERS, tags=["coordination"])
+    @action(detail=True, methods=["get"], url_path="volunteers-funnel")
+    def volunteers_funnel(self, request, pk=None, **kwargs):
+        """The volunteer search with the same filters, step by step: how many people remain
+        after each filter (which one leaves nobody, when the search finds nobody)."""
+        help_request = help_request_get_for_coordination(user=request.user, request_id=_pk(pk))
+        filters = _search_filters(request)
+        labels = VolunteerSearchForm(filters).step_labels()
+        steps = volunteer_search_steps(help_request=help_request, **filters)
+        return Response(FunnelSerializer(search_funnel(steps, help_request, labels=labels)).data)
+
+    @extend_schema(responses=FunnelSerializer, tags=["coordination"])
+    @action(detail=True, methods=["get"], url_path="suggestions-funnel")
+    def suggestions_funnel(self, request, pk=None, **kwargs):
+        """The suggestions' hard filters step by step (contactable, in reach, the request's
+        requirements, weekly budget, already asked): how many people remain after each;
+        `blocking` names the one after which nobody was left."""
+        help_request = help_request_get_for_coordination(user=request.user, request_id=_pk(pk))
+        return Response(FunnelSerializer(volunteer_funnel(help_request)).data)
 
     @extend_schema(
         request=InviteVolunteerSerializer,

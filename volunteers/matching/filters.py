@@ -13,6 +13,7 @@ they are willing to do, and suggesting somebody further away would ask them to b
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import dataclass
 from typing import Protocol, TypeVar
 
 from allauth.account.models import EmailAddress
@@ -73,7 +74,12 @@ def fuehrungszeugnis_issued_after(day: dt.date) -> dt.date:
 
 
 class Requirement(Protocol):
-    """A condition a help request sets for its helpers, applied in both directions."""
+    """A condition a help request sets for its helpers, applied in both directions.
+
+    `filter_volunteers` returns the queryset it was given, unchanged (the same object), when
+    the request does not set the condition: the step-by-step count of suggestions
+    (volunteer_filter_steps) leaves such a requirement out. A `key` attribute names the
+    step there (matching.funnel puts known keys into words)."""
 
     def filter_volunteers(
         self, profiles: QuerySet[VolunteerProfile], help_request: HelpRequest
@@ -104,6 +110,8 @@ def register_requirement(cls: R) -> R:
 class LanguagesRequirement:
     """Every language the request needs, each at least at its minimum level."""
 
+    key = "languages"
+
     def filter_volunteers(
         self, profiles: QuerySet[VolunteerProfile], help_request: HelpRequest
     ) -> QuerySet[VolunteerProfile]:
@@ -133,6 +141,8 @@ class LanguagesRequirement:
 @register_requirement
 class FuehrungszeugnisRequirement:
     """A valid Führungszeugnis where the request works with children."""
+
+    key = "fuehrungszeugnis"
 
     def filter_volunteers(
         self, profiles: QuerySet[VolunteerProfile], help_request: HelpRequest
@@ -184,22 +194,57 @@ def with_distance_to(queryset: QuerySet, town_id: int) -> QuerySet:
     )
 
 
+@dataclass(frozen=True)
+class Step:
+    """One hard filter on the way to volunteers_eligible: `profiles` is who remains after it
+    (and every step before it); `requirement` is set for the request's requirements."""
+
+    key: str
+    profiles: QuerySet[VolunteerProfile]
+    requirement: Requirement | None = None
+
+
+def requirement_key(requirement: Requirement) -> str:
+    return getattr(requirement, "key", type(requirement).__name__)
+
+
+def volunteer_filter_steps(help_request: HelpRequest, *, now: dt.datetime) -> list[Step]:
+    """The hard filters of volunteers_eligible one by one, each step narrowing the one before:
+    contactable ("contactable"), within their travel radius of the request's town ("reach"),
+    the request's requirements in REQUIREMENTS order (those the request does not set are left
+    out), invitations left this week ("budget"), not yet on the request ("asked"). The last
+    step's profiles are volunteers_eligible; matching.funnel counts every step."""
+    profiles = contactable_profiles()
+    steps = [Step("contactable", profiles)]
+    profiles = with_distance_to(profiles, help_request.town_id).filter(
+        km__lte=F("travel_radius_km")
+    )
+    steps.append(Step("reach", profiles))
+    for requirement in REQUIREMENTS:
+        narrowed = requirement.filter_volunteers(profiles, help_request)
+        if narrowed is not profiles:
+            profiles = narrowed
+            steps.append(Step(requirement_key(requirement), profiles, requirement))
+    profiles = profiles.exclude(user__in=invited_to_limit(now=now))
+    steps.append(Step("budget", profiles))
+    profiles = profiles.exclude(
+        user__in=Assignment.objects.filter(help_request=help_request).values("volunteer")
+    )
+    steps.append(Step("asked", profiles))
+    return steps
+
+
 def volunteers_eligible(
     help_request: HelpRequest, *, now: dt.datetime
 ) -> QuerySet[VolunteerProfile]:
     """Every volunteer who may be invited to the request, with `km`: the distance from their
     town to the request's town (within their travel radius).
 
-    Excluded besides the requirements: anybody with an assignment on the request in any status
-    (invited, offering, helping, or having declined or withdrawn: they know the request and
-    answered), and anybody whose invitation budget for the week is used up."""
-    profiles = (
-        with_distance_to(contactable_profiles(), help_request.town_id)
-        .filter(km__lte=F("travel_radius_km"))
-        .exclude(user__in=Assignment.objects.filter(help_request=help_request).values("volunteer"))
-        .exclude(user__in=invited_to_limit(now=now))
-    )
-    return _apply_requirements(profiles, "filter_volunteers", help_request)
+    Excluded besides the requirements: anybody whose invitation budget for the week is used
+    up, and anybody with an assignment on the request in any status (invited, offering,
+    helping, or having declined or withdrawn: they know the request and answered). The
+    filters, step by step: volunteer_filter_steps."""
+    return volunteer_filter_steps(help_request, now=now)[-1].profiles
 
 
 def requests_eligible(profile: VolunteerProfile, *, today: dt.date) -> QuerySet[HelpRequest]:
@@ -233,6 +278,8 @@ def completed_qualifications(user_id) -> QuerySet:
 @register_requirement
 class QualificationRequirement:
     """The training a request requires (its qualification), completed."""
+
+    key = "qualification"
 
     def filter_volunteers(
         self, profiles: QuerySet[VolunteerProfile], help_request: HelpRequest

@@ -176,6 +176,10 @@ def assignment_invite(
             "request_title": locked.title,
             "organisation": locked.organisation.name,
             "town": locked.town.name,
+            # The mask, not words: the email puts it into words in its recipient's language.
+            "weekly_slots": locked.weekly_slots
+            if locked.schedule == HelpRequest.Schedule.WEEKLY
+            else 0,
             "message": message,
             "accept_url": answer_url(assignment, "accept"),
             "link_days": settings.ASSIGNMENT_LINK_MAX_AGE_SECONDS // 86400,
@@ -257,14 +261,61 @@ def assignment_accept(*, assignment: Assignment, actor, via_link: bool = False) 
     return assignment
 
 
+MAX_REASON_LENGTH = 500
+
+
+def _clean_reason(reason: str) -> str:
+    reason = " ".join((reason or "").split())
+    if len(reason) > MAX_REASON_LENGTH:
+        raise ValidationFailed(
+            _("Der Grund darf höchstens %(n)d Zeichen lang sein (jetzt: %(length)d).")
+            % {"n": MAX_REASON_LENGTH, "length": len(reason)},
+            field="reason",
+        )
+    return reason
+
+
 @transaction.atomic
-def assignment_decline(*, assignment: Assignment, actor, via_link: bool = False) -> Assignment:
+def assignment_decline(
+    *, assignment: Assignment, actor, via_link: bool = False, reason: str = ""
+) -> Assignment:
+    """Decline an invitation (the volunteer) or an offer (a coordinator), with an optional
+    reason the other side sees. Raises PermissionDenied, ConflictError (answered already),
+    ValidationFailed (reason longer than MAX_REASON_LENGTH)."""
     if not via_link and not can_answer_assignment(actor, assignment):
         raise PermissionDenied
+    reason = _clean_reason(reason)
     assignment = Assignment.objects.select_for_update().get(pk=assignment.pk)
     if assignment.status not in (Assignment.Status.INVITED, Assignment.Status.OFFERED):
         raise ConflictError(_("Diese Anfrage wurde bereits beantwortet."))
-    transition(assignment, to=Assignment.Status.DECLINED, actor=actor, responded_at=timezone.now())
+    transition(
+        assignment,
+        to=Assignment.Status.DECLINED,
+        actor=actor,
+        responded_at=timezone.now(),
+        decline_reason=reason,
+    )
+    return assignment
+
+
+@transaction.atomic
+def assignment_offer_withdraw(*, assignment: Assignment, actor) -> Assignment:
+    """The volunteer takes back an offer of help the coordinators have not answered yet.
+
+    Only the volunteer who offered; only while the offer waits (the row is locked, so an
+    acceptance at the same moment wins or loses as a whole). Raises PermissionDenied,
+    ConflictError (already accepted or declined: an accepted one is ended with
+    assignment_withdraw, which the volunteer then does knowingly)."""
+    if not (actor.is_authenticated and actor.pk == assignment.volunteer_id):
+        raise PermissionDenied
+    assignment = Assignment.objects.select_for_update().get(pk=assignment.pk)
+    if assignment.status != Assignment.Status.OFFERED:
+        raise ConflictError(
+            _("Die Initiative hat Ihr Angebot schon beantwortet.")
+            if assignment.status in (Assignment.Status.CONFIRMED, Assignment.Status.DECLINED)
+            else _("Dieses Angebot ist nicht mehr offen.")
+        )
+    transition(assignment, to=Assignment.Status.WITHDRAWN, actor=actor, ended_at=timezone.now())
     return assignment
 
 
@@ -288,12 +339,14 @@ def assignment_withdraw(*, assignment: Assignment, actor, note: str = "") -> Ass
     return assignment
 
 
-def assignment_answer_by_link(*, token: str) -> Assignment:
-    """Answer an invitation from the email link (no login). One use: a second click finds
-    the assignment already answered and raises ConflictError."""
+def assignment_answer_by_link(*, token: str, reason: str = "") -> Assignment:
+    """Answer an invitation from the email link (no login); a decline may give a reason.
+    One use: a second click finds the assignment already answered and raises ConflictError."""
     assignment, answer = assignment_from_token(token)
     if assignment.status != Assignment.Status.INVITED:
         raise ConflictError(_("Diese Anfrage wurde bereits beantwortet."))
     if answer == "accept":
         return assignment_accept(assignment=assignment, actor=assignment.volunteer, via_link=True)
-    return assignment_decline(assignment=assignment, actor=assignment.volunteer, via_link=True)
+    return assignment_decline(
+        assignment=assignment, actor=assignment.volunteer, via_link=True, reason=reason
+    )

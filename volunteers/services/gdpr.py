@@ -140,6 +140,7 @@ def _assignments_export(user) -> list[dict[str, Any]]:
             },
             "status": a.status,
             "message": a.message,
+            "decline_reason": a.decline_reason,
             "created_at": _iso(a.created_at),
             "responded_at": _iso(a.responded_at),
             "confirmed_at": _iso(a.confirmed_at),
@@ -322,7 +323,7 @@ class Needles:
 FREE_TEXT: list[tuple[type[models.Model], tuple[str, ...], tuple[str, ...]]] = [
     (StatusChange, ("note",), ()),
     (Notification, ("last_error",), ("context",)),
-    (Assignment, ("message",), ()),
+    (Assignment, ("message", "decline_reason"), ()),
     (HoursEntry, ("note",), ()),
     (HelpRequest, ("title", "description", "place", "address"), ()),
     (Organisation, ("address", "description"), ()),

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 
 from django.conf import settings
@@ -14,7 +15,7 @@ from django.db.models.functions import ExtractYear
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from backend.errors import ValidationFailed
+from backend.errors import DomainError, InvalidTransition, ValidationFailed
 from backend.status import transition
 from notifications.services import notify
 from volunteers.models import Assignment, HoursEntry
@@ -86,6 +87,41 @@ def hours_confirm(*, entry: HoursEntry, actor) -> HoursEntry:
 @transaction.atomic
 def hours_reject(*, entry: HoursEntry, actor) -> HoursEntry:
     return _review(entry, actor, HoursEntry.Status.REJECTED)
+
+
+@dataclass
+class HoursConfirmations:
+    """What confirming several entries at once did: which were confirmed, which not and
+    why."""
+
+    confirmed: list[HoursEntry] = field(default_factory=list)
+    refused: list[tuple[HoursEntry, str]] = field(default_factory=list)  # (entry, message)
+
+
+def _refusal(entry: HoursEntry, exc: Exception) -> str:
+    if isinstance(exc, PermissionDenied):
+        return _("Sie dürfen diese Stunden nicht bestätigen.")
+    if isinstance(exc, InvalidTransition):
+        status = HoursEntry.objects.filter(pk=entry.pk).values_list("status", flat=True).first()
+        if status == HoursEntry.Status.CONFIRMED:
+            return _("Diese Stunden wurden inzwischen schon bestätigt.")
+        if status == HoursEntry.Status.REJECTED:
+            return _("Diese Stunden wurden inzwischen abgelehnt.")
+    return getattr(exc, "message", None) or _("Diese Stunden können nicht bestätigt werden.")
+
+
+def hours_confirm_many(*, entries: list[HoursEntry], actor) -> HoursConfirmations:
+    """Confirm the entries the coordinator saw ("Alle bestätigen"), each through
+    hours_confirm in its own transaction: an entry that cannot be confirmed (answered by a
+    colleague meanwhile, not the actor's to review) does not stop the others and is
+    returned with the reason. Nothing is refused silently."""
+    result = HoursConfirmations()
+    for entry in entries:
+        try:
+            result.confirmed.append(hours_confirm(entry=entry, actor=actor))
+        except (DomainError, PermissionDenied) as exc:
+            result.refused.append((entry, _refusal(entry, exc)))
+    return result
 
 
 def hours_confirmed_per_year(*, volunteer) -> dict[int, Decimal]:

@@ -43,6 +43,7 @@ def organisation_register(
     kind: str,
     town: Town,
     contact_email: str,
+    contact_phone: str = "",
     address: str = "",
     description: str = "",
 ) -> Organisation:
@@ -63,6 +64,7 @@ def organisation_register(
                 town=town,
                 address=address.strip(),
                 contact_email=contact_email.strip().lower(),
+                contact_phone=" ".join(contact_phone.split()),
                 description=description.strip(),
             )
     except IntegrityError as exc:
