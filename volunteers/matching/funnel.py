@@ -69,8 +69,8 @@ def count_steps(steps: list[Step]) -> list[int]:
 
 def volunteer_funnel(help_request: HelpRequest, *, now: dt.datetime | None = None) -> Funnel:
     """The suggestions' hard filters, step by step, counted: two queries (the request's
-    languages, unless prefetched, and the count), a third for the name of a required
-    training."""
+    languages, unless prefetched, and the count); the request's town and required training
+    are read for their names (select_related them)."""
     now = now or timezone.now()
     prefetch_related_objects([help_request], "languages")
     steps = volunteer_filter_steps(help_request, now=now)
