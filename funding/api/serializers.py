@@ -269,6 +269,47 @@ class ProposeSerializer(serializers.Serializer):
     )
 
 
+class SignSerializer(serializers.Serializer):
+    proposal = serializers.CharField(
+        max_length=40,
+        required=False,
+        allow_blank=True,
+        default="",
+        help_text="The proposal_stamp from sign-preview: signing is refused (409) when the "
+        "proposal was changed since.",
+    )
+
+
+class PotEffectSerializer(serializers.Serializer):
+    kind = serializers.ChoiceField(choices=["block", "year"], read_only=True)
+    label = serializers.CharField(read_only=True)
+    pot = Amount()
+    available_before = Amount(help_text="Free now.")
+    amount = Amount(help_text="What this decision binds (0 for a rejection).")
+    available_after = Amount(help_text="Free once the decision is signed.")
+    proposed_elsewhere = Amount(
+        help_text="Approvals of other applications proposed but not signed (not deducted)."
+    )
+    fits = serializers.BooleanField(read_only=True)
+
+
+class DecisionPreviewSerializer(serializers.Serializer):
+    """A decision before it is committed: the confirmation step of the pages."""
+
+    decision = serializers.ChoiceField(choices=Application.Decision.choices, read_only=True)
+    amount = Amount(allow_null=True)
+    conditions = serializers.CharField(read_only=True)
+    reasons = serializers.CharField(read_only=True)
+    binds_money = serializers.BooleanField(
+        read_only=True, help_text="Signing an approval binds the amount; a proposal binds none."
+    )
+    fits = serializers.BooleanField(read_only=True, help_text="Both pots have enough left.")
+    proposal_stamp = serializers.CharField(
+        read_only=True, help_text="Sign-preview: send it with sign to sign exactly this."
+    )
+    pots = PotEffectSerializer(many=True, read_only=True)
+
+
 class CloseSerializer(serializers.Serializer):
     repayment = AmountField(
         required=False, default=Decimal("0.00"), help_text="At most what was paid."

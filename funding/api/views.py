@@ -75,8 +75,10 @@ from funding.services.review import (
     application_request_changes,
     checklist_update,
     decision_propose,
+    decision_propose_check,
     decision_send_back,
     decision_sign,
+    decision_sign_check,
     note_add,
 )
 from volunteers.api.ids import MAX_ID, object_id, query_text
@@ -93,6 +95,7 @@ from .serializers import (
     ChecklistInputSerializer,
     ChecklistItemSerializer,
     CloseSerializer,
+    DecisionPreviewSerializer,
     HistorySerializer,
     InternalNoteSerializer,
     MessageSerializer,
@@ -103,6 +106,7 @@ from .serializers import (
     ProgrammeYearSerializer,
     ProofSerializer,
     ProposeSerializer,
+    SignSerializer,
 )
 
 BINARY_FILE = {
@@ -415,14 +419,70 @@ class ApplicationReviewMixin:
             )
         return _case(request, application.pk)
 
-    @extend_schema(request=None, responses=ApplicationDetailSerializer, tags=["funding review"])
+    @extend_schema(
+        request=ProposeSerializer,
+        responses=DecisionPreviewSerializer,
+        tags=["funding review"],
+    )
+    @action(
+        detail=True,
+        methods=["post"],
+        url_path="propose-preview",
+        permission_classes=REVIEW,
+        pagination_class=None,
+    )
+    def propose_preview(self, request, pk=None, **kwargs):
+        """What a proposal would be, without saving it (the pages' confirmation step): the
+        amount and, for the building block's and the year's pot, what is free before and
+        after. Refuses what propose refuses (422, 409)."""
+        application = self._review(pk)
+        serializer = ProposeSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        data = serializer.validated_data
+        with _fields_named({"decision_amount": "amount", "decision_reasons": "reasons"}):
+            preview = decision_propose_check(
+                application=application,
+                decision=data["decision"],
+                amount=data.get("amount"),
+                conditions=data["conditions"],
+                reasons=data["reasons"],
+                actor=request.user,
+            )
+        return Response(DecisionPreviewSerializer(preview).data)
+
+    @extend_schema(responses=DecisionPreviewSerializer, tags=["funding review"])
+    @action(
+        detail=True,
+        methods=["get"],
+        url_path="sign-preview",
+        permission_classes=REVIEW,
+        pagination_class=None,
+    )
+    def sign_preview(self, request, pk=None, **kwargs):
+        """What signing the proposal would do, without signing (the lead's confirmation step):
+        the amount, the pots before and after, and the proposal_stamp to send with sign.
+        Refuses what sign refuses (403 for anyone but a KI lead, 409)."""
+        application = self._review(pk)
+        preview = decision_sign_check(application=application, actor=request.user)
+        return Response(DecisionPreviewSerializer(preview).data)
+
+    @extend_schema(
+        request=SignSerializer, responses=ApplicationDetailSerializer, tags=["funding review"]
+    )
     @action(detail=True, methods=["post"], permission_classes=REVIEW)
     def sign(self, request, pk=None, **kwargs):
         """A KI lead signs the proposed decision; never the one who proposed it (409). An
         approval binds its amount in the year's and the block's pot (409 when either has less
-        left). The letter is then available and the coordinators are emailed."""
+        left). The letter is then available and the coordinators are emailed. With
+        `proposal` (from sign-preview) a proposal changed since is not signed (409)."""
         application = self._review(pk)
-        decision_sign(application=application, actor=request.user)
+        serializer = SignSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        decision_sign(
+            application=application,
+            actor=request.user,
+            proposal=serializer.validated_data["proposal"],
+        )
         return _case(request, application.pk)
 
     @extend_schema(

@@ -542,6 +542,19 @@ API_ROWS: list[Row] = [
         note=AFTER_STAFF,
     ),
     Row(
+        "v1:funding-application-propose-preview",
+        review_only(POST=review(200)),
+        kwargs=_case("funding_submitted"),
+        data=lambda w: {"decision": "approve", "amount": "900.00"},
+        note="the confirmation step: amount and pots, nothing saved (so every staff role 200)",
+    ),
+    Row(
+        "v1:funding-application-sign-preview",
+        review_only(GET=review(403, ki_lead=200, admin=403)),
+        kwargs=_case("funding_proposed"),
+        note="the lead's confirmation step: what signing binds; only a KI lead",
+    ),
+    Row(
         "v1:funding-application-sign",
         review_only(POST=review(403, ki_lead=200, admin=403)),
         kwargs=_case("funding_proposed"),
