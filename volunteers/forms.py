@@ -28,12 +28,12 @@ class HoursForm(forms.Form):
     date = forms.DateField(
         label=_("Datum"), widget=forms.DateInput(attrs={"type": "date"}), initial=timezone.localdate
     )
+    # The range (0.25 to 24, and 24 a day) is hours_log's rule: it names a wrong number and a
+    # date in the future together. The attributes only guide the browser's keyboard.
     hours = forms.DecimalField(
         label=_("Stunden"),
-        min_value=0.25,
-        max_value=24,
         decimal_places=2,
-        widget=forms.NumberInput(attrs={"step": "0.25"}),
+        widget=forms.NumberInput(attrs={"step": "0.25", "min": "0.25", "max": "24"}),
     )
     note = forms.CharField(label=_("Notiz"), required=False, max_length=200)
 

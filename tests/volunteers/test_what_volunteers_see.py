@@ -115,9 +115,7 @@ def test_the_public_page_and_the_list_show_the_weekly_times(client, weekly_reque
     assert f"Wann: {expected}" in text_of(listing)
 
 
-def test_the_invitation_email_says_when_and_carries_the_message(
-    weekly_request, named_coordinator
-):
+def test_the_invitation_email_says_when_and_carries_the_message(weekly_request, named_coordinator):
     person = contactable_volunteer(full_name="Yusuf Demir")
     assignment = assignment_invite(
         help_request=weekly_request,
@@ -379,9 +377,7 @@ def confirmed(volunteer, weekly_request):
     return AssignmentFactory(help_request=weekly_request, volunteer=volunteer, confirmed=True)
 
 
-def test_a_refused_hours_entry_keeps_what_was_typed_and_names_every_problem(
-    client, confirmed
-):
+def test_a_refused_hours_entry_keeps_what_was_typed_and_names_every_problem(client, confirmed):
     tomorrow = timezone.localdate() + dt.timedelta(days=1)
     response = client.post(
         reverse("volunteers:hours_create", args=[confirmed.pk]),
@@ -394,9 +390,11 @@ def test_a_refused_hours_entry_keeps_what_was_typed_and_names_every_problem(
     assert f'value="{tomorrow.isoformat()}"' in html
     assert 'value="30"' in html
     assert 'value="Mathe und Lesen"' in html
-    # Each field with its error, tied to the field.
-    assert 'id="hours-' in html and f'aria-describedby="hours-{confirmed.pk}-error"' in html
-    assert "kleiner oder gleich 24" in page
+    # Both problems at once, each at its field and tied to it.
+    assert f'aria-describedby="hours-{confirmed.pk}-error"' in html
+    assert f'aria-describedby="date-{confirmed.pk}-error"' in html
+    assert "Stunden: Bitte zwischen 0,25 und 24 Stunden angeben." in page
+    assert "Datum: Stunden in der Zukunft können nicht eingetragen werden." in page
     assert not HoursEntry.objects.exists()
 
 

@@ -28,21 +28,27 @@ MAX_HOURS_PER_DAY = Decimal(24)
 @transaction.atomic
 def hours_log(*, assignment: Assignment, actor, date: dt.date, hours, note: str = "") -> HoursEntry:
     """Raises PermissionDenied (not the volunteer's assignment) and ValidationFailed (future
-    date, not more than 0, over 24 hours that day, assignment never confirmed)."""
+    date, not more than 0, over 24 hours that day, assignment never confirmed). A date in
+    the future and hours out of range are named together (`errors`), so a form shows both."""
     if actor.pk != assignment.volunteer_id:
         raise PermissionDenied
     if assignment.confirmed_at is None:
         raise ValidationFailed(_("Stunden können erst nach der Zusage eingetragen werden."))
     try:
-        hours = Decimal(str(hours)).quantize(Decimal("0.01"))
-    except InvalidOperation as exc:
-        raise ValidationFailed(_("Bitte eine Zahl angeben."), field="hours") from exc
+    problems: dict[str, list[str]] = {}
     if date > timezone.localdate():
+        problems["date"] = [_("Stunden in der Zukunft können nicht eingetragen werden.")]
+        hours = Decimal(str(hours)).quantize(Decimal("0.01"))
+    except InvalidOperation:
+        problems["hours"] = [_("Bitte eine Zahl angeben.")]
+    else:
+        if not hours.is_finite() or hours < MIN_HOURS or hours > MAX_HOURS_PER_DAY:
+            problems["hours"] = [_("Bitte zwischen 0,25 und 24 Stunden angeben.")]
+    if problems:
+        field, [message] = next(iter(problems.items()))
         raise ValidationFailed(
-            _("Stunden in der Zukunft können nicht eingetragen werden."), field="date"
+            message, field=field, errors=problems if len(problems) > 1 else None
         )
-    if not hours.is_finite() or hours < MIN_HOURS or hours > MAX_HOURS_PER_DAY:
-        raise ValidationFailed(_("Bitte zwischen 0,25 und 24 Stunden angeben."), field="hours")
     # Lock the volunteer's row so two parallel entries cannot both pass the daily sum check.
     get_user_model().objects.select_for_update().filter(pk=actor.pk).first()
     same_day = HoursEntry.objects.filter(
