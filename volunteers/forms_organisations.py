@@ -325,11 +325,14 @@ class VolunteerSearchForm(forms.Form):
 
     def step_labels(self) -> dict[str, str]:
         """The chosen filters by name, as the funnel of an empty search names its steps:
-        {"town": "Wohnort: Ahlen", ...}; a value that is no choice is named as given."""
+        {"town": "Wohnort „Ahlen“", ...}; a value that is no choice is named as given."""
         labels = {}
         for name in ("town", "language", "activity"):
             value = self.data.get(name)
             if value:
                 choice = dict(self.fields[name].choices).get(value, value)
-                labels[name] = f"{self.fields[name].label}: {choice}"
+                labels[name] = _("%(filter)s „%(value)s“") % {
+                    "filter": self.fields[name].label,
+                    "value": choice,
+                }
         return labels

@@ -101,7 +101,7 @@ def test_every_hard_filter_is_a_step_in_the_matchings_order(make_volunteer, make
         "Ansprechbar: 7 Personen haben ein vollständiges Profil und möchten angefragt werden.",
         "In Reichweite von Ahlen: 6 von 7 ansprechbaren Personen wohnen so nah, wie sie "
         "fahren möchten.",
-        "Sprachen: Arabisch (mindestens fließend): 5 von 6 Personen in Reichweite sprechen "
+        "Sprachen (Arabisch, mindestens fließend): 5 von 6 Personen in Reichweite sprechen "
         "sie gut genug.",
         "Führungszeugnis erforderlich: 4 von 5 übrigen Personen haben ein gültiges.",
         "Schulung „Kinderschutz“ erforderlich: 3 von 4 übrigen Personen haben sie abgeschlossen.",

@@ -183,8 +183,8 @@ def test_the_search_funnel_follows_the_search_filters(w):
     steps = response.json()["steps"]
     assert [(s["key"], s["label"], s["remaining"]) for s in steps] == [
         ("contactable", "Ansprechbar", 2),
-        ("town", "Wohnort: Ahlen", 1),
-        ("language", "Sprache: Arabisch", 0),
+        ("town", "Wohnort „Ahlen“", 1),
+        ("language", "Sprache „Arabisch“", 0),
     ]
     assert response.json()["blocking"]["key"] == "language"
 

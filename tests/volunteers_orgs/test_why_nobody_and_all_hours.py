@@ -4,6 +4,7 @@ invite question above the suggestions it applies to."""
 
 import datetime as dt
 import re
+from decimal import Decimal
 
 import pytest
 from django.urls import reverse
@@ -53,6 +54,8 @@ def test_no_suggestion_names_the_condition_that_left_nobody(
     )
     assert "(Hier bleibt niemand übrig.)" in page
     assert "In Reichweite von Ahlen: 3 von 3 ansprechbaren Personen" in page
+    # The steps after the one that left nobody would all read "0 von 0": not shown.
+    assert "Höchstens 3 Anfragen in sieben Tagen" not in page
 
 
 def test_when_somebody_is_suggested_there_is_no_funnel(
@@ -80,8 +83,8 @@ def test_an_empty_search_names_the_filter_that_left_nobody(
         manage(coordinator_client, open_request, town="ahlen", language="ar", activity="")
     )
     assert "0 Personen gefunden" in page
-    assert "Wohnort: Ahlen: 2 von 3 ansprechbaren Personen wohnen dort." in page
-    assert "Sprache: Arabisch: 0 von 2 übrigen Personen sprechen sie." in page
+    assert "Wohnort „Ahlen“: 2 von 3 ansprechbaren Personen wohnen dort." in page
+    assert "Sprache „Arabisch“: 0 von 2 übrigen Personen sprechen sie." in page
 
 
 def test_a_search_with_results_shows_no_funnel(coordinator_client, open_request, ahlen):
@@ -160,7 +163,7 @@ def test_hours_answered_meanwhile_or_logged_since_are_named_not_confirmed_silent
 ):
     listed = [
         HoursEntryFactory(assignment=helpers[0], date=yesterday(1)),
-        HoursEntryFactory(assignment=helpers[1], date=yesterday(3), hours=4),
+        HoursEntryFactory(assignment=helpers[1], date=yesterday(3), hours=Decimal("4.00")),
     ]
     colleague = MembershipFactory(organisation=organisation, user=UserFactory()).user
     hours_confirm(entry=listed[1], actor=colleague)  # while the page was open

@@ -48,6 +48,15 @@ class Funnel:
         """The step after which nobody was left (None while somebody remains)."""
         return next((step for step in self.steps if step.remaining == 0), None)
 
+    @property
+    def up_to_blocking(self) -> list[FunnelStep]:
+        """The steps to show a person: up to the one that left nobody (the ones after it
+        would all read "0 von 0")."""
+        blocking = self.blocking
+        if blocking is None:
+            return self.steps
+        return self.steps[: self.steps.index(blocking) + 1]
+
 
 def count_steps(steps: list[Step]) -> list[int]:
     """How many profiles each step leaves, in one query: every step's profiles are a subset
@@ -92,8 +101,8 @@ def _scope(previous_key: str | None, before: int) -> str:
 
 def _languages(help_request: HelpRequest) -> str:
     levels = dict(LanguageLevel.choices)
-    return ", ".join(
-        _("%(language)s (mindestens %(level)s)")
+    return "; ".join(
+        _("%(language)s, mindestens %(level)s")
         % {"language": language.name, "level": levels.get(language.min_level, "")}
         for language in help_request.languages.all()
     )
@@ -106,7 +115,7 @@ def _label(step: Step, help_request: HelpRequest, search: dict[str, str]) -> str
     if key == "reach":
         return _("In Reichweite von %(town)s") % {"town": help_request.town.name}
     if key == "languages":
-        return _("Sprachen: %(languages)s") % {"languages": _languages(help_request)}
+        return _("Sprachen (%(languages)s)") % {"languages": _languages(help_request)}
     if key == "fuehrungszeugnis":
         return _("Führungszeugnis erforderlich")
     if key == "qualification":
