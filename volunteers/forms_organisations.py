@@ -66,6 +66,22 @@ class OrganisationForm(forms.Form):
     )
 
 
+class OrganisationContactForm(forms.Form):
+    """The contact details confirmed helpers see (organisation_update_contact)."""
+
+    contact_email = forms.CharField(
+        label=_("Kontakt-E-Mail"),
+        max_length=254,
+        widget=forms.EmailInput(attrs={"autocomplete": "email"}),
+    )
+    contact_phone = forms.CharField(
+        label=_("Kontakt-Telefon"),
+        required=False,
+        help_text=_("Ehrenamtliche sehen E-Mail-Adresse und Telefon erst nach ihrer Zusage."),
+        widget=forms.TextInput(attrs={"autocomplete": "tel", "type": "tel"}),
+    )
+
+
 class CoordinatorInviteForm(forms.Form):
     email = forms.EmailField(
         label=_("E-Mail-Adresse der Person"),

@@ -13,6 +13,11 @@ urlpatterns: list = [
     ),
     path("organisation/<int:pk>/", views.organisation_detail, name="organisation_detail"),
     path(
+        "organisation/<int:pk>/kontakt/",
+        views.organisation_contact,
+        name="organisation_contact",
+    ),
+    path(
         "organisation/einladung/<str:token>/",
         views.coordinator_invitation_accept,
         name="coordinator_invitation_accept",

@@ -26,6 +26,7 @@ from backend.forms import domain_error_to_form, domain_error_to_message
 from .forms_organisations import (
     CoordinatorInviteForm,
     HelpRequestForm,
+    OrganisationContactForm,
     OrganisationForm,
     VolunteerSearchForm,
 )
@@ -117,6 +118,37 @@ def organisation_detail(request, pk: int):
             "invitations": organisation_open_invitations(organisation=organisation),
             "form": form,
         },
+        status=400 if form.errors else 200,
+    )
+
+
+@require_http_methods(["GET", "HEAD", "POST"])
+@login_required
+def organisation_contact(request, pk: int):
+    """Change the contact email and phone confirmed helpers see. A refused change shows the
+    form again as typed, every problem at its field."""
+    organisation = organisation_get_for_coordination(user=request.user, organisation_id=pk)
+    form = OrganisationContactForm(
+        request.POST or None,
+        initial={
+            "contact_email": organisation.contact_email,
+            "contact_phone": organisation.contact_phone,
+        },
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            organisation_services.organisation_update_contact(
+                organisation=organisation, actor=request.user, **form.cleaned_data
+            )
+        except DomainError as exc:
+            domain_error_to_form(form, exc)
+        else:
+            messages.success(request, _("Die Kontaktdaten sind gespeichert."))
+            return redirect("volunteers:organisation_detail", pk=organisation.pk)
+    return render(
+        request,
+        "volunteers/organisations/contact.html",
+        {"organisation": organisation, "form": form},
         status=400 if form.errors else 200,
     )
 

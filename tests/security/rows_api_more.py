@@ -76,8 +76,14 @@ ROWS: list[Row] = [
     ),
     Row(
         "v1:my-organisation-detail",
-        {"GET": coordination(200), **{m: logged_in(405, anonymous=401) for m in UNSAFE}},
+        {
+            "GET": coordination(200),
+            "PATCH": coordination(200),
+            **{m: logged_in(405, anonymous=401) for m in ("POST", "PUT", "DELETE")},
+        },
         kwargs=lambda w: {"pk": w.org_x.pk},
+        data=lambda w: {"contact_phone": "02382 4711"},
+        note="PATCH changes the contact email and phone; only the organisation's coordinators",
     ),
     Row(
         "v1:my-organisation-help-requests",

@@ -188,6 +188,16 @@ ROWS: list[Row] = [
         label="volunteers:organisation_detail (pending, of Y)",
     ),
     Row(
+        "volunteers:organisation_contact",
+        {
+            "GET": of_x(200),
+            "POST": of_x(RedirectTo("volunteers:organisation_detail", pk_of="org_x")),
+        },
+        kwargs=lambda w: {"pk": w.org_x.pk},
+        data=lambda w: {"contact_email": "kontakt@x.example.org", "contact_phone": "02382 1"},
+        note="the contact details confirmed helpers see; only the organisation's coordinators",
+    ),
+    Row(
         "volunteers:coordinator_invitation_accept",
         {
             "GET": {**logged_in(403), "volunteer_a": Status(200)},

@@ -43,6 +43,7 @@ from volunteers.services.organisations import (
     coordinator_invitation_from_token,
     coordinator_invite,
     organisation_register,
+    organisation_update_contact,
 )
 
 from .ids import object_id as _pk
@@ -65,6 +66,16 @@ from .serializers_coordination import (
     SuggestionSerializer,
     VolunteerSearchResultSerializer,
 )
+
+
+class OrganisationContactSerializer(serializers.Serializer):
+    """What PATCH /my-organisations/{id}/ changes; fields left out keep their value."""
+
+    contact_email = serializers.CharField(max_length=254)
+    contact_phone = serializers.CharField(
+        max_length=200, required=False, allow_blank=True, help_text="Shown to confirmed helpers."
+    )
+
 
 SUGGESTION_LIMIT = 20
 RECOMMENDATION_LIMIT = 10
@@ -123,6 +134,22 @@ class MyOrganisationViewSet(viewsets.GenericViewSet):
     @extend_schema(responses=MyOrganisationSerializer)
     def retrieve(self, request, pk=None, **kwargs):
         return Response(MyOrganisationSerializer(self._get(pk)).data)
+
+    @extend_schema(request=OrganisationContactSerializer, responses=MyOrganisationSerializer)
+    def partial_update(self, request, pk=None, **kwargs):
+        """Change the contact email and phone that confirmed helpers see."""
+        organisation = self._get(pk)
+        serializer = OrganisationContactSerializer(data=request.data, partial=True)
+        serializer.is_valid(raise_exception=True)
+        values = {
+            "contact_email": organisation.contact_email,
+            "contact_phone": organisation.contact_phone,
+            **serializer.validated_data,
+        }
+        organisation = organisation_update_contact(
+            organisation=organisation, actor=request.user, **values
+        )
+        return Response(MyOrganisationSerializer(organisation).data)
 
     @extend_schema(responses=HelpRequestListSerializer(many=True))
     @action(detail=True, methods=["get"], url_path="help-requests")

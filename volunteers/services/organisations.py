@@ -12,6 +12,8 @@ from __future__ import annotations
 from django.conf import settings
 from django.core import signing
 from django.core.exceptions import PermissionDenied
+from django.core.exceptions import ValidationError as DjangoValidationError
+from django.core.validators import validate_email
 from django.db import IntegrityError, transaction
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone, translation
@@ -79,6 +81,37 @@ def organisation_register(
 
 
 def _review_url() -> str:
+MAX_PHONE_LENGTH = 40
+
+
+@transaction.atomic
+def organisation_update_contact(
+    *, organisation: Organisation, actor, contact_email: str, contact_phone: str = ""
+) -> Organisation:
+    """A coordinator changes the organisation's contact email and phone (what confirmed
+    helpers see). Raises PermissionDenied (not a coordinator of it), ValidationFailed (every
+    problem at once)."""
+    if not can_manage_organisation(actor, organisation):
+        raise PermissionDenied
+    email = contact_email.strip().lower()
+    phone = " ".join(contact_phone.split())
+    problems: dict[str, list[str]] = {}
+    try:
+        validate_email(email)
+    except DjangoValidationError:
+        problems["contact_email"] = [_("Bitte geben Sie eine gültige E-Mail-Adresse an.")]
+    if len(phone) > MAX_PHONE_LENGTH:
+        problems["contact_phone"] = [
+            _("Die Telefonnummer darf höchstens %(n)d Zeichen lang sein.") % {"n": MAX_PHONE_LENGTH}
+        ]
+    if problems:
+        field, [message] = next(iter(problems.items()))
+        raise ValidationFailed(message, field=field, errors=problems if len(problems) > 1 else None)
+    organisation.contact_email, organisation.contact_phone = email, phone
+    organisation.save(update_fields=["contact_email", "contact_phone"])
+    return organisation
+
+
     """The staff page that lists organisations to verify (built in another module; without
     it the email points to the site)."""
     try:
