@@ -1,9 +1,9 @@
 """Every table of the directory and of the figures pages on a 390 px phone: it sits in a wrapper
 that scrolls sideways (reachable by keyboard, named by its caption), the wrapper shows that
-columns are hidden (the hidden side fades out), and the page itself never scrolls sideways. As an anonymous visitor (funded projects), a town's integration contact (its
-figures) and KI staff (all towns side by side, the directory's lists). axe-core checks every
-page; screenshots go to var/e2e/."""
-
+columns are hidden (the hidden side fades out), and the page itself never scrolls sideways. As
+an anonymous visitor (funded projects), a town's integration contact (its figures) and KI
+staff (all towns side by side, the directory's lists, an organisation's offers as its
+coordinators see them). axe-core checks every page; screenshots go to var/e2e/."""
 
 import pytest
 from django.core.management import call_command
@@ -105,6 +105,10 @@ def test_tables_scroll_inside_their_wrapper_on_a_phone(journey, second_journey, 
         (reverse("directory:staff_offer_list"), "Angebote im Verzeichnis"),
         (reverse("directory:staff_contact_list"), "Ansprechpersonen der Verwaltungen"),
         (reverse("directory:staff_municipal_list"), "Zugänge der Kommunen"),
+        (
+            reverse("directory:organisation_directory", args=[organisation.pk]),
+            "Angebote und Ansprechpersonen der Organisation",
+        ),
     ):
         staff_page.goto(url)
         check_tables(second_journey, label)
