@@ -2,8 +2,8 @@
 times and the coordinator's message, takes back an offer, declines one invitation with a
 reason, accepts another and then sees contact and meeting place, and logs hours after a
 refused first try. A coordinator on a desktop learns why nobody is suggested, reads the decline
-reason, confirms all listed hours at once and finds the invite question above the
-suggestions.
+reason, confirms all listed hours at once, finds the invite question above the suggestions
+and changes the contact details helpers see.
 
 axe-core checks every page; screenshots (phone and desktop) go to var/e2e/.
 """
@@ -225,3 +225,23 @@ def test_a_coordinator_on_a_desktop_sees_why_nobody_fits_and_confirms_all_hours(
     first_person = suggestions.get_by_label(re.compile(r"^Gina, Ahlen")).bounding_box()
     assert message_box["y"] < first_person["y"]
     journey.check("Einladen oberhalb der Vorschläge")
+
+    # --- The contact details helpers see, changed with a mistake first ----------------------------
+    page.goto(reverse("volunteers:organisation_detail", args=[organisation.pk]))
+    page.get_by_role("link", name="Kontakt-E-Mail und -Telefon ändern").click()
+    page.get_by_label("Kontakt-E-Mail").fill("kontakt-at-ahlen")
+    page.get_by_label("Kontakt-Telefon").fill("02382 98765")
+    page.get_by_role("button", name="Speichern").click()
+    page.wait_for_load_state()
+    assert page.get_by_role("alert").get_by_text("Bitte prüfen Sie Ihre Angaben.").is_visible()
+    assert page.get_by_label("Kontakt-Telefon").input_value() == "02382 98765"
+    journey.check("Kontaktdaten mit Fehler")
+    page.get_by_label("Kontakt-E-Mail").fill("kontakt@ahlen-hilft.de")
+    page.get_by_role("button", name="Speichern").click()
+    page.wait_for_load_state()
+    expect_message(page, "Die Kontaktdaten sind gespeichert.")
+    organisation.refresh_from_db()
+    assert (organisation.contact_email, organisation.contact_phone) == (
+        "kontakt@ahlen-hilft.de",
+        "02382 98765",
+    )
