@@ -1,7 +1,8 @@
 from django.contrib import admin
 from django.urls import include, path
 
-from . import views
+from . import views, views_staff
+from .accounts import views as account_views
 from .admin_site import configure_admin_site
 
 configure_admin_site()
@@ -19,7 +20,11 @@ urlpatterns = [
     path("", views.home, name="home"),
     path("healthz", views.healthz, name="healthz"),
     path("sprache/", views.set_language, name="set_language"),
+    # The account overview ("Mein Konto"); allauth's pages lie below it.
+    path("konto/", account_views.account_overview, name="account_overview"),
     path("konto/", include("allauth.urls")),
+    # The KI team's work queue; the staff pages of the apps lie below it.
+    path("verwaltung/", views_staff.work_queue, name="work_queue"),
     path("", include("volunteers.urls")),
     path("", include("funding.urls")),
     path("", include("notifications.urls")),

@@ -11,6 +11,9 @@ from django.utils.text import format_lazy
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from backend.accounts.forms import name_fields, tidy_name
+from backend.errors import ValidationFailed
+
 from .languages import language_choices, language_name
 from .models import (
     DAY_PARTS,
@@ -24,15 +27,18 @@ from .models import (
 )
 from .selectors import consent_is_active
 from .services.consents import CONSENT_TEXTS
+from .services.profiles import location_check
 
 PLEASE_CHOOSE = gettext_lazy("Bitte wählen")
 
 
 class ProfileForm(forms.Form):
-    """A step form: built from the profile's current data, or from the posted data."""
+    """A step form: built from the profile's current data, or from the posted data. `account`
+    is the person filling it in (step 1 asks their name when the account has none)."""
 
-    def __init__(self, *args, profile: VolunteerProfile | None = None, **kwargs):
+    def __init__(self, *args, profile: VolunteerProfile | None = None, account=None, **kwargs):
         self.profile = profile
+        self.account = account
         kwargs.setdefault("initial", self.initial_from(profile) if profile is not None else {})
         super().__init__(*args, **kwargs)
 
@@ -70,8 +76,38 @@ class LocationForm(ProfileForm):
         },
     )
 
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        account = self.account
+        if account is not None and account.needs_name:
+            # Accounts made before sign-up asked the name: asked here, before the town.
+            self.fields = {**name_fields(), **self.fields}
+            self.initial.setdefault("first_name", account.first_name)
+            self.initial.setdefault("last_name", account.last_name)
+
+    @property
+    def asks_name(self) -> bool:
+        return "first_name" in self.fields
+
     def initial_from(self, profile):
         return {"town": profile.town_id, "postal_code": profile.postal_code}
+
+    def clean_first_name(self) -> str:
+        return tidy_name(self.cleaned_data.get("first_name", ""))
+
+    def clean_last_name(self) -> str:
+        return tidy_name(self.cleaned_data.get("last_name", ""))
+
+    def clean(self):
+        """The rules of the town and postal code as well, so that a refused step names every
+        problem at once (a missing name and a wrong postal code together)."""
+        cleaned = super().clean()
+        if cleaned.get("town") is not None and cleaned.get("postal_code"):
+            try:
+                location_check(town=cleaned["town"], postal_code=cleaned["postal_code"])
+            except ValidationFailed as exc:
+                self.add_domain_error(exc)
+        return cleaned
 
 
 LEVEL_CHOICES = [("", PLEASE_CHOOSE)] + [

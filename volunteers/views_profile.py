@@ -21,6 +21,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
+from backend.accounts.services import user_set_name
 from backend.errors import DomainError
 from backend.forms import domain_error_to_message
 
@@ -77,9 +78,7 @@ STEPS = {
             LocationForm,
             "volunteers/profile/fields_location.html",
             gettext_lazy("Wir schlagen Ihnen Hilfegesuche in Ihrer Nähe vor."),
-            lambda p, d: profile_save_location(
-                profile=p, town=d["town"], postal_code=d["postal_code"]
-            ),
+            lambda p, d: _save_location(p, d),
         ),
         Step(
             2,
@@ -127,6 +126,19 @@ STEPS = {
 SECTIONS = {step.section: step for step in STEPS.values()}
 
 
+def _save_location(profile: VolunteerProfile, data: dict) -> None:
+    """Step 1, and the name when the form asked it (accounts made before names were asked)."""
+    if "first_name" in data:
+        user_set_name(user=profile.user, first_name=data["first_name"], last_name=data["last_name"])
+    profile_save_location(profile=profile, town=data["town"], postal_code=data["postal_code"])
+
+
+def _title(step: Step, form: ProfileForm) -> str:
+    if getattr(form, "asks_name", False):
+        return _("Name und Wohnort")
+    return step.title
+
+
 def _member_only(request) -> None:
     """PermissionDenied for accounts that cannot be volunteers (KI staff)."""
     if not can_have_volunteer_profile(request.user):
@@ -142,7 +154,7 @@ def _own_profile(request) -> VolunteerProfile | None:
 def _bound_form(request, step: Step, profile: VolunteerProfile | None) -> ProfileForm:
     if step.number == STEP_LANGUAGES and "add_row" in request.POST:
         return LanguagesForm.with_added_row(request.POST, profile=profile)
-    return step.form_class(request.POST, profile=profile)
+    return step.form_class(request.POST, profile=profile, account=request.user)
 
 
 def _save(request, step: Step, form: ProfileForm, profile: VolunteerProfile | None):
@@ -193,12 +205,13 @@ def onboarding(request, step: int):
                     return redirect("volunteers:onboarding", step=step + 1)
                 return _finish(request, saved)
     else:
-        form = spec.form_class(profile=profile)
+        form = spec.form_class(profile=profile, account=request.user)
     return render(
         request,
         "volunteers/profile/step.html",
         {
             "step": spec,
+            "step_title": _title(spec, form),
             "form": form,
             "mode": "onboarding",
             "total": TOTAL_STEPS,
@@ -219,7 +232,8 @@ def _finish(request, profile: VolunteerProfile):
         request,
         _("Ihre Anmeldung ist abgeschlossen. Vielen Dank, dass Sie helfen möchten!"),
     )
-    return redirect("volunteers:profile")
+    # Onboarding ends where a volunteer's work is: requests that fit, invitations, hours.
+    return redirect("volunteers:dashboard")
 
 
 @login_required
@@ -283,11 +297,17 @@ def profile_edit(request, section: str):
             messages.success(request, _("Gespeichert: %(section)s") % {"section": spec.title})
             return redirect(reverse("volunteers:profile") + f"#{spec.section}")
     else:
-        form = spec.form_class(profile=own)
+        form = spec.form_class(profile=own, account=request.user)
     return render(
         request,
         "volunteers/profile/step.html",
-        {"step": spec, "form": form, "mode": "edit", "total": TOTAL_STEPS},
+        {
+            "step": spec,
+            "step_title": _title(spec, form),
+            "form": form,
+            "mode": "edit",
+            "total": TOTAL_STEPS,
+        },
     )
 
 

@@ -48,10 +48,11 @@ class AccountAdapter(DefaultAccountAdapter):
         return super().save_user(request, user, form, commit=commit)
 
     def get_login_redirect_url(self, request) -> str:
-        """Volunteers who have not finished onboarding continue where they stopped."""
-        from volunteers.services.profiles import profile_onboarding_url
+        """Each role lands where its work is; volunteers who have not finished onboarding
+        continue where they stopped (backend/accounts/landing.py)."""
+        from .landing import landing_url
 
-        return profile_onboarding_url(request.user) or super().get_login_redirect_url(request)
+        return landing_url(request.user)
 
     def get_signup_redirect_url(self, request) -> str:
         from volunteers.services.profiles import profile_onboarding_url

@@ -110,6 +110,14 @@ class User(AbstractBaseUser, PermissionsMixin):
         """The label of the account in lists: the name, else the email address."""
         return self.name or self.email
 
+    @property
+    def needs_name(self) -> bool:
+        """True while the first or the last name is missing (accounts made before names were
+        asked): the onboarding and the account overview ask for it."""
+        return not (self.first_name.strip() and self.last_name.strip())
+
     def get_short_name(self) -> str:
-        """The first name (what initiatives see before a volunteer is confirmed)."""
-        return self.first_name or self.get_full_name()
+        """The first name: what initiatives see of a volunteer before a confirmation (the
+        consent text promises them the first name). Without one, a neutral label, never the
+        last name or the email address."""
+        return self.first_name or str(_("Ehrenamtliche Person"))

@@ -45,13 +45,17 @@ def test_a_volunteer_reads_notifications_and_chooses_emails(journey):
     page = journey.page
     _log_in(page, volunteer.email)
 
-    nav = page.get_by_role("navigation")
+    # The account menu says how many are unread, and so does its entry "Benachrichtigungen".
+    account_menu = page.locator(".site-account__toggle")
+    assert re.search(r"2 ungelesen", account_menu.inner_text())
+    account_menu.click()
+    nav = page.get_by_role("navigation", name="Hauptnavigation")
     nav.get_by_role("link", name=re.compile(r"Benachrichtigungen.*2 ungelesen")).click()
     page.wait_for_url(re.compile(r"/benachrichtigungen/$"))
     journey.check("Benachrichtigungen")
     page.get_by_role("link", name=re.compile("Sprachcafé Ahlen")).click()
     page.wait_for_url(re.compile(r"/ehrenamt/$"))
-    assert nav.get_by_role("link", name=re.compile(r"1 ungelesen")).is_visible()
+    assert re.search(r"1 ungelesen", page.locator(".site-account__toggle").inner_text())
 
     page.goto("/benachrichtigungen/")
     page.get_by_role("link", name="Welche E-Mails möchte ich bekommen?").click()

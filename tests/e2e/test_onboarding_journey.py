@@ -1,6 +1,7 @@
 """Journey (a): a verified volunteer logs in, goes through the five onboarding steps in German
-(one wrong postal code on the way), ends on the profile with onboarding complete, and withdraws
-the contact consent with one click. axe-core checks every page; screenshots go to var/e2e/."""
+(one wrong postal code on the way), ends on the dashboard, finds the profile complete through
+the account menu, and withdraws the contact consent with one click. axe-core checks every page;
+screenshots go to var/e2e/."""
 
 import re
 
@@ -80,6 +81,14 @@ def test_volunteer_completes_onboarding_and_withdraws_contact_consent(journey):
     page.get_by_label("Kontakt für Hilfegesuche").check()
     page.get_by_role("button", name="Anmeldung abschließen").click()
 
+    # Onboarding ends on the dashboard; the profile is in the account menu.
+    page.wait_for_url(re.compile(r"/ehrenamt/$"))
+    assert page.get_by_text("Ihre Anmeldung ist abgeschlossen.").is_visible()
+    journey.check("Dashboard nach der Anmeldung")
+    page.locator(".site-account__toggle").click()
+    page.get_by_role("navigation", name="Hauptnavigation").get_by_role(
+        "link", name="Mein Profil"
+    ).click()
     page.wait_for_url(re.compile(r"/ehrenamt/profil/$"))
     main = page.get_by_role("main")
     assert main.get_by_text("Anmeldung abgeschlossen", exact=True).is_visible()

@@ -46,7 +46,11 @@ def test_volunteer_signs_up_confirms_logs_in_switches_language_and_logs_out(jour
     page.get_by_label("E-Mail-Adresse").fill(EMAIL)
     page.get_by_label("Passwort").fill(PASSWORD)
     page.get_by_role("main").get_by_role("button", name=re.compile("Anmelden")).click()
-    page.wait_for_url(re.compile(r"/$"))
+    # A new volunteer lands on the first onboarding step; the account menu holds the logout.
+    page.wait_for_url(re.compile(r"/ehrenamt/anmeldung/1/$"))
+    account_menu = page.locator(".site-account__toggle")
+    assert not page.get_by_role("button", name="Abmelden").is_visible()
+    account_menu.click()
     assert page.get_by_role("button", name="Abmelden").is_visible()
     journey.check("Angemeldet")
 
@@ -56,6 +60,7 @@ def test_volunteer_signs_up_confirms_logs_in_switches_language_and_logs_out(jour
     journey.check("Englisch")
 
     sign_out = re.compile("Sign out", re.IGNORECASE)
+    account_menu.click()
     page.get_by_role("navigation").get_by_role("button", name=sign_out).click()
     page.wait_for_load_state()
     if page.get_by_role("main").get_by_role("button", name=sign_out).count():

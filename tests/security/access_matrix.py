@@ -468,8 +468,7 @@ ROWS: list[Row] = [
     ),
     Row("api-docs", {"GET": everyone(200), "POST": everyone(405)}),
     # --- allauth (group konto/) -----------------------------------------------------------
-    Row("account_login", {"GET": logged_in(HOME, anonymous=200)}),
-    Row("account_signup", {"GET": logged_in(HOME, anonymous=200)}),
+    # account_login and account_signup: tests/security/rows_accounts.py (where each role lands).
     Row("account_logout", {"GET": logged_in(200, anonymous=HOME), "POST": everyone(HOME)}),
     Row("account_reset_password", {"GET": everyone(200)}),
     Row("account_email", {"GET": logged_in(200)}),
@@ -566,6 +565,7 @@ ROWS: list[Row] = [
 
 # Rows of further areas live in their own modules (one per area, to keep this file readable).
 from . import (  # noqa: E402
+    rows_accounts,
     rows_api,
     rows_api_more,
     rows_directory_figures,
@@ -581,7 +581,8 @@ from . import (  # noqa: E402
 )
 
 ROWS += (
-    rows_profile.ROWS
+    rows_accounts.ROWS
+    + rows_profile.ROWS
     + rows_organisations.ROWS
     + rows_staff.ROWS
     + rows_documents.ROWS

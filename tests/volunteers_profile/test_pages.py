@@ -173,14 +173,13 @@ def test_bad_availability_is_refused_at_the_field(
     assert ready_profile.availability == before
 
 
-def test_last_step_completes_onboarding_and_shows_the_profile(member_client, ready_profile):
+def test_last_step_completes_onboarding_and_ends_on_the_dashboard(member_client, ready_profile):
     response = member_client.post(
         step_url(5), {"phone": "02382 98765", "consent_contact": "on"}, follow=True
     )
-    assert response.redirect_chain[-1][0] == reverse("volunteers:profile")
-    html = text(response)
-    assert "Ihre Anmeldung ist abgeschlossen" in html
-    assert "Anmeldung abgeschlossen" in html
+    assert response.redirect_chain[-1][0] == reverse("volunteers:dashboard")
+    assert "Ihre Anmeldung ist abgeschlossen" in text(response)
+    assert "Anmeldung abgeschlossen" in text(member_client.get(reverse("volunteers:profile")))
     ready_profile.refresh_from_db()
     assert ready_profile.is_complete and ready_profile.phone == "02382 98765"
     # Onboarding is over: its pages lead to the profile.
@@ -297,14 +296,17 @@ def test_login_continues_an_incomplete_onboarding_where_it_stopped(client, ready
     assert response.url == step_url(5)
 
 
-def test_login_of_a_volunteer_with_a_complete_profile_goes_home(client, password):
+def test_login_of_a_volunteer_with_a_complete_profile_goes_to_the_dashboard(client, password):
     response = login(client, VolunteerFactory(), password)
-    assert response.url == reverse("home")
+    assert response.url == reverse("volunteers:dashboard")
 
 
-def test_login_of_a_coordinator_without_profile_goes_home(client, password):
-    response = login(client, MembershipFactory().user, password)
-    assert response.url == reverse("home")
+def test_login_of_a_coordinator_without_profile_goes_to_the_organisation(client, password):
+    membership = MembershipFactory()
+    response = login(client, membership.user, password)
+    assert response.url == reverse(
+        "volunteers:organisation_detail", kwargs={"pk": membership.organisation_id}
+    )
 
 
 def test_staff_are_never_sent_to_onboarding(rf, db):
@@ -312,4 +314,4 @@ def test_staff_are_never_sent_to_onboarding(rf, db):
 
     request = rf.get("/")
     request.user = UserFactory(ki_staff=True)
-    assert get_adapter(request).get_login_redirect_url(request) == reverse("home")
+    assert get_adapter(request).get_login_redirect_url(request) == reverse("work_queue")

@@ -88,13 +88,11 @@ def profile_start(*, user: User) -> VolunteerProfile:
     return profile
 
 
-@transaction.atomic
-def profile_save_location(
-    *, profile: VolunteerProfile, town: Town | None, postal_code: str
-) -> VolunteerProfile:
-    """Step 1: the town (one of the district's municipalities) and a postal code of that
-    town. Raises ValidationFailed naming the town's postal codes (and the town a wrong code
-    belongs to, if it is one of the district's)."""
+def location_check(*, town: Town | None, postal_code: str) -> str:
+    """The rules of step 1, without writing: returns the tidied postal code. Raises
+    ValidationFailed naming the town's postal codes (and the town a wrong code belongs to, if
+    it is one of the district's). The form of step 1 asks it too, so that a refused step names
+    this problem together with the others."""
     postal_code = (postal_code or "").strip()
     if town is None:
         raise ValidationFailed(_("Bitte wählen Sie Ihren Wohnort aus."), field="town")
@@ -117,6 +115,16 @@ def profile_save_location(
                 "town": owner.name,
             }
         raise ValidationFailed(message, field="postal_code")
+    return postal_code
+
+
+@transaction.atomic
+def profile_save_location(
+    *, profile: VolunteerProfile, town: Town | None, postal_code: str
+) -> VolunteerProfile:
+    """Step 1: the town (one of the district's municipalities) and a postal code of that
+    town. Raises ValidationFailed (see location_check)."""
+    postal_code = location_check(town=town, postal_code=postal_code)
     profile.town = town
     profile.postal_code = postal_code
     profile.save(update_fields=["town", "postal_code"])
