@@ -119,6 +119,7 @@ def application_list(request):
             "calls": _calls(timezone.localdate()),
             "organisations": organisations,
             "can_apply": any(o.is_verified for o in organisations),
+            "pending_check": any(o.is_pending for o in organisations),
         },
     )
 
@@ -160,6 +161,7 @@ def application_create(request):
         "organisations": organisations,
         "verified": verified,
         "years": years,
+        "pending_check": any(o.is_pending for o in organisations),
     }
     template = "funding/applicant/create.html"
     if not verified or not years:

@@ -136,6 +136,13 @@ KINDS: tuple[Kind, ...] = (
         link="organisation_url",
     ),
     Kind(
+        "volunteers.organisation_rejected",
+        _("Initiative nicht bestätigt"),
+        Audience.COORDINATOR,
+        in_app=_("%(organisation)s ist vom KI nicht bestätigt worden."),
+        link="organisation_url",
+    ),
+    Kind(
         "volunteers.organisation_registered",
         _("Neue Initiative zur Prüfung"),
         Audience.STAFF,

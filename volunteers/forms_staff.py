@@ -17,9 +17,29 @@ class OrganisationFilterForm(forms.Form):
     status = forms.ChoiceField(
         label=_("Status"),
         required=False,
-        choices=[EVERY, ("pending", _("zu prüfen")), ("verified", _("geprüft"))],
+        choices=[
+            EVERY,
+            ("pending", _("zu prüfen")),
+            ("verified", _("geprüft")),
+            ("rejected", _("abgelehnt")),
+        ],
     )
     q = forms.CharField(label=_("Name enthält"), required=False, max_length=100)
+
+
+class OrganisationRejectForm(forms.Form):
+    reason = forms.CharField(
+        label=_("Grund der Ablehnung"),
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 4}),
+        help_text=_(
+            "Geht per E-Mail an die Person, die die Organisation registriert hat, und steht "
+            "auf der Seite der Organisation. Bitte sachlich und ohne sensible Angaben."
+        ),
+        error_messages={
+            "required": _("Bitte schreiben Sie, warum die Organisation nicht bestätigt wird."),
+        },
+    )
 
 
 class VolunteerSearchForm(forms.Form):

@@ -52,11 +52,15 @@ FZ_EXPIRING_WITHIN_DAYS = 90
 # --- Organisations --------------------------------------------------------------------------
 
 
+PENDING = Q(verified_at__isnull=True, rejected_at__isnull=True)
+
+
 def organisation_list_for_staff(*, status: str = "", q: str = "") -> QuerySet[Organisation]:
     """Every organisation, pending ones first (oldest registration first: a work queue), then
-    the verified ones by name; with town, verifier and coordinators loaded."""
+    the verified and the rejected ones by name; with town, verifier, registrant and
+    coordinators loaded. `status`: "pending", "verified" or "rejected" (else all)."""
     rows = (
-        Organisation.objects.select_related("town", "verified_by")
+        Organisation.objects.select_related("town", "verified_by", "rejected_by", "registered_by")
         .prefetch_related(
             Prefetch(
                 "memberships",
@@ -65,12 +69,12 @@ def organisation_list_for_staff(*, status: str = "", q: str = "") -> QuerySet[Or
         )
         .annotate(
             pending_rank=Case(
-                When(verified_at__isnull=True, then=Value(0)),
+                When(PENDING, then=Value(0)),
                 default=Value(1),
                 output_field=IntegerField(),
             ),
             pending_since=Case(
-                When(verified_at__isnull=True, then=F("created_at")),
+                When(PENDING, then=F("created_at")),
                 default=None,
                 output_field=DateTimeField(),
             ),
@@ -78,16 +82,44 @@ def organisation_list_for_staff(*, status: str = "", q: str = "") -> QuerySet[Or
         .order_by("pending_rank", "pending_since", Lower("name"), "pk")
     )
     if status == "pending":
-        rows = rows.filter(verified_at__isnull=True)
+        rows = rows.filter(PENDING)
     elif status == "verified":
         rows = rows.filter(verified_at__isnull=False)
+    elif status == "rejected":
+        rows = rows.filter(verified_at__isnull=True, rejected_at__isnull=False)
     if q:
         rows = rows.filter(name__icontains=q)
     return rows
 
 
 def organisation_pending_count() -> int:
-    return Organisation.objects.filter(verified_at__isnull=True).count()
+    """Registrations waiting for the KI's check (rejected ones wait for nothing)."""
+    return Organisation.objects.filter(PENDING).count()
+
+
+def organisation_get_for_staff(*, organisation_id: int) -> Organisation:
+    """One organisation with everything the check needs (404 when there is none)."""
+    organisation = organisation_list_for_staff().filter(pk=organisation_id).first()
+    if organisation is None:
+        raise Http404
+    return organisation
+
+
+def organisation_history(organisation: Organisation) -> list:
+    """The audit rows of the organisation's check (registered, verified, rejected), oldest
+    first, with who acted."""
+    from django.contrib.contenttypes.models import ContentType
+
+    from backend.models import StatusChange
+
+    return list(
+        StatusChange.objects.filter(
+            content_type=ContentType.objects.get_for_model(Organisation),
+            object_id=organisation.pk,
+        )
+        .select_related("actor")
+        .order_by("at", "pk")
+    )
 
 
 # --- Volunteers -----------------------------------------------------------------------------

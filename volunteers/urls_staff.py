@@ -11,9 +11,19 @@ urlpatterns: list = [
         name="staff_organisation_list",
     ),
     path(
+        "organisationen/<int:pk>/",
+        views_staff.organisation_detail,
+        name="staff_organisation_detail",
+    ),
+    path(
         "organisationen/<int:pk>/pruefen/",
         views_staff.organisation_verify_view,
         name="staff_organisation_verify",
+    ),
+    path(
+        "organisationen/<int:pk>/ablehnen/",
+        views_staff.organisation_reject_view,
+        name="staff_organisation_reject",
     ),
     path("ehrenamtliche/", views_staff.volunteer_list, name="staff_volunteer_list"),
     path(

@@ -205,6 +205,7 @@ def staff_training_certificates(request: HttpRequest, pk: int) -> HttpResponse:
         {
             "training": training,
             "certificates": certificates,
+            "certificate_count": len(certificates),
             "attendee_count": training_attendees(training).count(),
             "missing_count": attendees_without_certificate(training).count(),
             "nameless_count": attendees_without_name(training).count(),

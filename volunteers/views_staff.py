@@ -1,6 +1,7 @@
-"""HTML pages of the KI staff (/verwaltung/...): organisations to verify, volunteers and their
-Führungszeugnis check, the overview per town. Every page needs KI staff with two-factor
-authentication (staff_required); opening a volunteer's page is written to the audit trail."""
+"""HTML pages of the KI staff (/verwaltung/...): organisations to check (verify, or reject with a
+reason), volunteers and their Führungszeugnis check, the overview per town. Every page needs KI
+staff with two-factor authentication (staff_required); opening a volunteer's page is written to
+the audit trail."""
 
 from django.contrib import messages
 from django.core.paginator import Paginator
@@ -17,6 +18,7 @@ from backend.forms import domain_error_to_form, domain_error_to_message
 from .forms_staff import (
     FuehrungszeugnisForm,
     OrganisationFilterForm,
+    OrganisationRejectForm,
     OverviewYearForm,
     VolunteerSearchForm,
 )
@@ -24,6 +26,8 @@ from .models import Organisation
 from .selectors_staff import (
     availability_grid,
     fuehrungszeugnis_status,
+    organisation_get_for_staff,
+    organisation_history,
     organisation_list_for_staff,
     organisation_pending_count,
     town_overview,
@@ -31,7 +35,12 @@ from .selectors_staff import (
     volunteer_get_for_staff,
     volunteer_search_for_staff,
 )
-from .services.staff import fuehrungszeugnis_record, organisation_verify, volunteer_access_log
+from .services.staff import (
+    fuehrungszeugnis_record,
+    organisation_reject,
+    organisation_verify,
+    volunteer_access_log,
+)
 
 PAGE_SIZE = 20
 
@@ -66,7 +75,41 @@ def organisation_list(request):
     )
 
 
+def _organisation_page(request, organisation, *, reject_form=None, status: int = 200):
+    return render(
+        request,
+        "volunteers/staff/organisation_detail.html",
+        {
+            "organisation": organisation,
+            "history": organisation_history(organisation),
+            "reject_form": reject_form or OrganisationRejectForm(),
+            "coordinators": [m.user for m in organisation.memberships.all()],
+        },
+        status=status,
+    )
+
+
+@require_safe
+@never_cache
+@staff_required
+def organisation_detail(request, pk: int):
+    """Everything the KI checks before deciding: the organisation's details, who registered
+    it, its coordinators, the history; and the two decisions (verify, reject with a reason)."""
+    organisation = organisation_get_for_staff(organisation_id=pk)
+    return _organisation_page(request, organisation)
+
+
+def _emailed(people, *, none: str, one: str, many: str) -> str:
+    """What was put into the outbox, as it is (names for one, a count for several)."""
+    if not people:
+        return none
+    if len(people) == 1:
+        return one % {"name": people[0].get_full_name()}
+    return many % {"count": len(people)}
+
+
 @require_POST
+@never_cache
 @staff_required
 def organisation_verify_view(request, pk: int):
     organisation = get_object_or_404(Organisation, pk=pk)
@@ -74,13 +117,61 @@ def organisation_verify_view(request, pk: int):
         organisation_verify(organisation=organisation, actor=request.user)
     except DomainError as exc:
         domain_error_to_message(request, exc)
-    else:
-        messages.success(
-            request,
-            _("„%(name)s“ ist jetzt geprüft. Die Koordination wurde per E-Mail informiert.")
-            % {"name": organisation.name},
-        )
+        return redirect("volunteers:staff_organisation_list")
+    told = _emailed(
+        organisation.emailed,
+        none=_("Sie hat keine aktive Koordination: Es wurde keine E-Mail verschickt."),
+        one=_("Eine E-Mail an %(name)s (Koordination) liegt im Postausgang."),
+        many=_("E-Mails an %(count)s Personen der Koordination liegen im Postausgang."),
+    )
+    messages.success(
+        request,
+        " ".join([_("„%(name)s“ ist jetzt geprüft.") % {"name": organisation.name}, told]),
+    )
     return redirect("volunteers:staff_organisation_list")
+
+
+@require_POST
+@never_cache
+@staff_required
+def organisation_reject_view(request, pk: int):
+    organisation = organisation_get_for_staff(organisation_id=pk)
+    form = OrganisationRejectForm(request.POST)
+    if form.is_valid():
+        try:
+            organisation_reject(
+                organisation=organisation,
+                reason=form.cleaned_data["reason"],
+                actor=request.user,
+            )
+        except DomainError as exc:
+            if exc.field:
+                domain_error_to_form(form, exc)
+            else:
+                domain_error_to_message(request, exc)
+                return redirect("volunteers:staff_organisation_list")
+        else:
+            told = _emailed(
+                organisation.emailed,
+                none=_(
+                    "Niemand, der sie registriert hat oder koordiniert, hat noch ein aktives "
+                    "Konto: Es wurde keine E-Mail verschickt."
+                ),
+                one=_("Eine E-Mail mit dem Grund an %(name)s liegt im Postausgang."),
+                many=_("E-Mails mit dem Grund an %(count)s Personen liegen im Postausgang."),
+            )
+            messages.success(
+                request,
+                " ".join(
+                    [
+                        _("Die Registrierung von „%(name)s“ ist abgelehnt.")
+                        % {"name": organisation.name},
+                        told,
+                    ]
+                ),
+            )
+            return redirect("volunteers:staff_organisation_list")
+    return _organisation_page(request, organisation, reject_form=form, status=400)
 
 
 @require_safe

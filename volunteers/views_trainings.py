@@ -10,6 +10,7 @@ from django.db.models import Count, Prefetch, Q
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
@@ -284,13 +285,27 @@ def staff_attendance(request, pk: int):
         )
         .order_by("volunteer__full_name", "pk")
     )
-    form = AttendanceForm(request.POST or None, registrations=registrations)
+    form = AttendanceForm(
+        request.POST if request.method == "POST" else None, registrations=registrations
+    )
     if request.method == "POST" and form.is_valid():
-        for registration, present in form.marks():
+        marks = form.marks()
+        for registration, present in marks:
             services.attendance_mark(
                 session=session, registration=registration, present=present, actor=request.user
             )
-        messages.success(request, _("Die Anwesenheit ist gespeichert."))
+        if marks:
+            messages.success(
+                request,
+                ngettext(
+                    "Die Anwesenheit von einer Person ist gespeichert.",
+                    "Die Anwesenheit von %(count)s Personen ist gespeichert.",
+                    len(marks),
+                )
+                % {"count": len(marks)},
+            )
+        else:
+            messages.info(request, _("Es war niemand markiert; es wurde nichts gespeichert."))
         return redirect("volunteers:staff_attendance", pk=pk)
     return render(
         request,

@@ -234,6 +234,31 @@ ROWS: list[Row] = [
         note="the first staff member verifies; after that it is already verified (409)",
     ),
     Row(
+        "v1:staff-organisation-detail",
+        read_only_api(staff_api(200), refused=staff_api(405)),
+        kwargs=lambda w: {"pk": w.org_y_pending.pk},
+    ),
+    Row(
+        "v1:staff-organisation-reject",
+        staff_post_only(
+            by_role(
+                anonymous=401,
+                volunteer_a=403,
+                volunteer_b=403,
+                coordinator_x=403,
+                coordinator_y=403,
+                municipal=403,
+                ki_staff=200,
+                ki_lead=409,
+                admin=409,
+                ki_staff_without_mfa=403,
+            )
+        ),
+        kwargs=lambda w: {"pk": w.org_y_pending.pk},
+        data=lambda w: {"reason": "Kein Bezug zur Flüchtlingshilfe erkennbar."},
+        note="the first staff member rejects with a reason; after that it is rejected (409)",
+    ),
+    Row(
         "v1:staff-volunteer-list",
         read_only_api(staff_api(200), refused=staff_api(405)),
     ),

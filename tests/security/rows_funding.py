@@ -266,7 +266,7 @@ PAGE_ROWS: list[Row] = [
     ],
     Row(
         "funding:staff_application_action",
-        {"POST": staff_page(200)},
+        {"GET": REFUSED_PAGE, "POST": staff_page(200)},
         kwargs=lambda w: {"pk": w.funding_submitted.pk, "action": "propose"},
         data=lambda w: {"propose-decision": "approve", "propose-decision_amount": "900.00"},
         label="funding:staff_application_action (propose, confirmation step)",
@@ -275,6 +275,7 @@ PAGE_ROWS: list[Row] = [
     Row(
         "funding:staff_application_action",
         {
+            "GET": REFUSED_PAGE,
             "POST": staff_page(200) | {"ki_staff": Status(403), "admin": Status(403)},
         },
         kwargs=lambda w: {"pk": w.funding_proposed.pk, "action": "sign"},

@@ -27,6 +27,20 @@ ROWS: list[Row] = [
         {"GET": staff_page(200), "POST": everyone(405)},
     ),
     Row(
+        "volunteers:staff_organisation_detail",
+        {"GET": staff_page(200), "POST": everyone(405)},
+        kwargs=lambda w: {"pk": w.org_y_pending.pk},
+        note="what the check needs before the decision: details, registrant, coordinators",
+    ),
+    Row(
+        "volunteers:staff_organisation_reject",
+        {"GET": everyone(405), "POST": staff_page(ORGANISATIONS)},
+        kwargs=lambda w: {"pk": w.org_y_pending.pk},
+        data=lambda w: {"reason": "Kein Bezug zur Flüchtlingshilfe erkennbar."},
+        note="the first staff member rejects Y's pending organisation with a reason, the others "
+        "are told it is already rejected; all land on the list again",
+    ),
+    Row(
         "volunteers:staff_organisation_verify",
         {"GET": everyone(405), "POST": staff_page(ORGANISATIONS)},
         kwargs=lambda w: {"pk": w.org_y_pending.pk},

@@ -164,7 +164,7 @@ def test_the_list_shows_pending_first_oldest_first_then_verified_by_name(staff_c
     names = [o.name for o in page.context["page"]]
     assert names == ["Alt", "Neu", "Anker e. V.", "Zebra e. V."]
     html = page.content.decode()
-    assert html.count("Als geprüft bestätigen") == 2
+    assert html.count("Prüfen<span") == 2  # each pending one leads to its check page
     assert "2 Organisationen warten auf die Prüfung." in html
 
 

@@ -22,6 +22,9 @@ class MyOrganisationSerializer(serializers.ModelSerializer):
 
     town = serializers.SlugRelatedField(slug_field="slug", read_only=True)
     verified = serializers.SerializerMethodField()
+    status = serializers.SerializerMethodField(
+        help_text="pending (waits for the KI's check), verified or rejected (see rejection_reason)."
+    )
 
     class Meta:
         model = Organisation
@@ -36,12 +39,20 @@ class MyOrganisationSerializer(serializers.ModelSerializer):
             "description",
             "verified",
             "verified_at",
+            "status",
+            "rejected_at",
+            "rejection_reason",
             "created_at",
         ]
         read_only_fields = fields
 
     def get_verified(self, obj) -> bool:
         return obj.verified_at is not None
+
+    def get_status(self, obj) -> str:
+        if obj.is_verified:
+            return "verified"
+        return "rejected" if obj.is_rejected else "pending"
 
 
 class OrganisationRegisterSerializer(serializers.Serializer):

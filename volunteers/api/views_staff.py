@@ -1,4 +1,4 @@
-"""The KI's work over the API (KI staff with two-factor only): verifying organisations, the
+"""The KI's work over the API (KI staff with two-factor only): checking organisations, the
 volunteer list and one volunteer's data (each reading is in the access log, as on the staff
 pages), recording Führungszeugnis checks, and the overview per town."""
 
@@ -16,6 +16,7 @@ from backend.api.permissions import IsKIStaff
 from volunteers.models import LanguageLevel, Organisation, VolunteerProfile
 from volunteers.selectors_staff import (
     fuehrungszeugnis_status,
+    organisation_get_for_staff,
     organisation_list_for_staff,
     town_overview,
     volunteer_facts_for_staff,
@@ -24,6 +25,7 @@ from volunteers.selectors_staff import (
 )
 from volunteers.services.staff import (
     fuehrungszeugnis_record,
+    organisation_reject,
     organisation_verify,
     volunteer_access_log,
 )
@@ -39,12 +41,25 @@ class CoordinatorSerializer(serializers.Serializer):
     email = serializers.EmailField(source="user.email")
 
 
+class RegistrantSerializer(serializers.Serializer):
+    name = serializers.CharField(source="get_full_name")
+    email = serializers.EmailField()
+
+
 class StaffOrganisationSerializer(MyOrganisationSerializer):
     coordinators = CoordinatorSerializer(source="memberships", many=True, read_only=True)
+    registered_by = RegistrantSerializer(read_only=True, allow_null=True)
 
     class Meta(MyOrganisationSerializer.Meta):
-        fields = [*MyOrganisationSerializer.Meta.fields, "coordinators"]
+        fields = [*MyOrganisationSerializer.Meta.fields, "registered_by", "coordinators"]
         read_only_fields = fields
+
+
+class OrganisationRejectSerializer(serializers.Serializer):
+    reason = serializers.CharField(
+        max_length=2000,
+        help_text="Sent to the person who registered the organisation and shown to it.",
+    )
 
 
 class FuehrungszeugnisStatusSerializer(serializers.Serializer):
@@ -158,7 +173,7 @@ class StaffOrganisationViewSet(viewsets.GenericViewSet):
     @extend_schema(
         responses=StaffOrganisationSerializer(many=True),
         parameters=[
-            OpenApiParameter("status", str, enum=["pending", "verified"]),
+            OpenApiParameter("status", str, enum=["pending", "verified", "rejected"]),
             OpenApiParameter("q", str, description="Part of the name."),
         ],
     )
@@ -167,12 +182,37 @@ class StaffOrganisationViewSet(viewsets.GenericViewSet):
         page = self.paginate_queryset(rows)
         return self.get_paginated_response(StaffOrganisationSerializer(page, many=True).data)
 
+    @extend_schema(responses=StaffOrganisationSerializer)
+    def retrieve(self, request, pk=None, **kwargs):
+        """One organisation with what the check needs: its details, who registered it, its
+        coordinators, and the state of the check (with the reason of a rejection)."""
+        organisation = organisation_get_for_staff(organisation_id=object_id(pk))
+        return Response(StaffOrganisationSerializer(organisation).data)
+
     @extend_schema(request=None, responses=StaffOrganisationSerializer)
     @action(detail=True, methods=["post"])
     def verify(self, request, pk=None, **kwargs):
-        """Verify a registration; its coordinators are emailed. 409 when already verified."""
+        """Verify a registration (also one rejected before); its active coordinators are
+        emailed. 409 when already verified."""
         organisation = get_object_or_404(Organisation, pk=object_id(pk))
-        organisation = organisation_verify(organisation=organisation, actor=request.user)
+        organisation_verify(organisation=organisation, actor=request.user)
+        rows = organisation_list_for_staff().filter(pk=organisation.pk)
+        return Response(StaffOrganisationSerializer(rows.get()).data)
+
+    @extend_schema(request=OrganisationRejectSerializer, responses=StaffOrganisationSerializer)
+    @action(detail=True, methods=["post"])
+    def reject(self, request, pk=None, **kwargs):
+        """Reject a pending registration with a reason: the person who registered it gets the
+        reason by email, and the organisation sees it. 409 when already verified or
+        rejected."""
+        organisation = get_object_or_404(Organisation, pk=object_id(pk))
+        serializer = OrganisationRejectSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        organisation_reject(
+            organisation=organisation,
+            reason=serializer.validated_data["reason"],
+            actor=request.user,
+        )
         rows = organisation_list_for_staff().filter(pk=organisation.pk)
         return Response(StaffOrganisationSerializer(rows.get()).data)
 

@@ -37,6 +37,21 @@ class Organisation(models.Model):
     verified_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
+    # A registration the KI turned down, with the reason the registrant was sent. Verifying
+    # it later (after a correction) clears these; the audit trail keeps the rejection.
+    rejected_at = models.DateTimeField(_("abgelehnt am"), null=True, blank=True)
+    rejected_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    rejection_reason = models.TextField(_("Grund der Ablehnung"), blank=True, max_length=2000)
+    registered_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("registriert von"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
     created_at = models.DateTimeField(_("registriert am"), default=timezone.now)
 
     class Meta:
@@ -44,7 +59,11 @@ class Organisation(models.Model):
         verbose_name_plural = _("Organisationen")
         ordering = ["name"]
         constraints = [
-            models.UniqueConstraint(fields=["name", "town"], name="organisation_name_town_unique")
+            models.UniqueConstraint(fields=["name", "town"], name="organisation_name_town_unique"),
+            models.CheckConstraint(
+                condition=models.Q(verified_at__isnull=True) | models.Q(rejected_at__isnull=True),
+                name="organisation_not_verified_and_rejected",
+            ),
         ]
 
     def __str__(self) -> str:
@@ -53,6 +72,15 @@ class Organisation(models.Model):
     @property
     def is_verified(self) -> bool:
         return self.verified_at is not None
+
+    @property
+    def is_rejected(self) -> bool:
+        return self.rejected_at is not None and self.verified_at is None
+
+    @property
+    def is_pending(self) -> bool:
+        """Registered and waiting for the KI's check (neither verified nor rejected)."""
+        return self.verified_at is None and self.rejected_at is None
 
 
 class Membership(models.Model):

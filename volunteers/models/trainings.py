@@ -331,8 +331,12 @@ class CertificateJob(models.Model):
         Training, on_delete=models.CASCADE, related_name="certificate_jobs"
     )
     status = models.CharField(max_length=16, choices=Status.choices, default=Status.QUEUED)
+    # Of this run only: the training's certificates that still lacked their PDF when it
+    # started (`total`) and how many of them it has stored and sent since (`done`).
     total = models.PositiveIntegerField(default=0)
     done = models.PositiveIntegerField(default=0)
+    # Certificates of the training that had their PDF before this run (not counted above).
+    sent_before = models.PositiveIntegerField(default=0)
     error = models.TextField(blank=True)
     started_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"

@@ -68,6 +68,7 @@ def organisation_register(
                 contact_email=contact_email.strip().lower(),
                 contact_phone=" ".join(contact_phone.split()),
                 description=description.strip(),
+                registered_by=actor,
             )
     except IntegrityError as exc:
         raise ConflictError(

@@ -1,4 +1,4 @@
-"""KI staff work on the volunteering side: verifying organisations, recording that a
+"""KI staff work on the volunteering side: verifying or rejecting organisations, recording that a
 Führungszeugnis was seen, and the audit of staff access to a volunteer's personal data.
 
 Every service here is for KI staff with two-factor authentication and checks that itself.
@@ -12,6 +12,7 @@ import datetime as dt
 from typing import TYPE_CHECKING
 
 from django.conf import settings
+from django.contrib.auth import get_user_model
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import PermissionDenied
 from django.db import models, transaction
@@ -32,6 +33,7 @@ if TYPE_CHECKING:
 # Audit vocabulary (StatusChange.from_status / to_status).
 ORGANISATION_PENDING = "pending"
 ORGANISATION_VERIFIED = "verified"
+ORGANISATION_REJECTED = "rejected"
 VIEWED = "viewed"
 
 
@@ -53,47 +55,160 @@ def _require_staff(actor: User) -> None:
         raise PermissionDenied
 
 
-@transaction.atomic
-def organisation_verify(*, organisation: Organisation, actor: User) -> Organisation:
-    """Pending -> verified: the organisation may now post help requests and apply for money.
+def _organisation_url(organisation: Organisation) -> str:
+    return settings.SITE_URL + reverse("volunteers:organisation_detail", args=[organisation.pk])
 
-    Sets verified_at/verified_by by a conditional UPDATE (so two staff clicking at once verify
-    once), writes the audit row and puts an email to every coordinator into the outbox.
-    Raises PermissionDenied (not KI staff with two-factor) and ConflictError (already
-    verified; then nothing changes)."""
-    _require_staff(actor)
-    now = timezone.now()
-    changed = Organisation.objects.filter(pk=organisation.pk, verified_at__isnull=True).update(
-        verified_at=now, verified_by=actor
+
+def _already_decided(organisation_id: int, name: str) -> ConflictError:
+    current = (
+        Organisation.objects.filter(pk=organisation_id).values("verified_at", "rejected_at").first()
     )
-    if not changed:
-        current = Organisation.objects.filter(pk=organisation.pk).values("verified_at").first()
-        if current is None:
-            raise ConflictError(_("Diese Organisation gibt es nicht mehr."))
-        raise ConflictError(
+    if current is None:
+        return ConflictError(_("Diese Organisation gibt es nicht mehr."))
+    if current["verified_at"] is not None:
+        return ConflictError(
             _("„%(name)s“ ist bereits geprüft (am %(date)s). Es wurde nichts geändert.")
             % {
-                "name": organisation.name,
+                "name": name,
                 "date": formats.date_format(
                     timezone.localtime(current["verified_at"]), "SHORT_DATE_FORMAT"
                 ),
             }
         )
+    return ConflictError(
+        _("„%(name)s“ ist bereits abgelehnt (am %(date)s). Es wurde nichts geändert.")
+        % {
+            "name": name,
+            "date": formats.date_format(
+                timezone.localtime(current["rejected_at"]), "SHORT_DATE_FORMAT"
+            ),
+        }
+    )
+
+
+@transaction.atomic
+def organisation_verify(*, organisation: Organisation, actor: User) -> Organisation:
+    """Pending (or rejected, after a correction) -> verified: the organisation may now post
+    help requests and apply for money.
+
+    Sets verified_at/verified_by by a conditional UPDATE (so two staff clicking at once verify
+    once), writes the audit row and puts an email to every active coordinator into the outbox;
+    `organisation.emailed` lists them afterwards (empty: nobody could be told). Raises
+    PermissionDenied (not KI staff with two-factor) and ConflictError (already verified; then
+    nothing changes)."""
+    _require_staff(actor)
+    now = timezone.now()
+    was_rejected = Organisation.objects.filter(
+        pk=organisation.pk, verified_at__isnull=True, rejected_at__isnull=False
+    ).exists()
+    changed = Organisation.objects.filter(pk=organisation.pk, verified_at__isnull=True).update(
+        verified_at=now,
+        verified_by=actor,
+        rejected_at=None,
+        rejected_by=None,
+        rejection_reason="",
+    )
+    if not changed:
+        raise _already_decided(organisation.pk, organisation.name)
     organisation.verified_at, organisation.verified_by = now, actor
+    organisation.rejected_at, organisation.rejected_by, organisation.rejection_reason = (
+        None,
+        None,
+        "",
+    )
     _audit(
-        organisation, from_status=ORGANISATION_PENDING, to_status=ORGANISATION_VERIFIED, actor=actor
+        organisation,
+        from_status=ORGANISATION_REJECTED if was_rejected else ORGANISATION_PENDING,
+        to_status=ORGANISATION_VERIFIED,
+        actor=actor,
     )
-    organisation_url = settings.SITE_URL + reverse(
-        "volunteers:organisation_detail", args=[organisation.pk]
-    )
-    coordinators = organisation.memberships.select_related("user").filter(user__is_active=True)
-    for membership in coordinators.order_by("pk"):
+    coordinators = [
+        membership.user
+        for membership in organisation.memberships.select_related("user")
+        .filter(user__is_active=True)
+        .order_by("pk")
+    ]
+    for user in coordinators:
         notify(
             kind="volunteers.organisation_verified",
-            recipient=membership.user,
-            context={"organisation": organisation.name, "organisation_url": organisation_url},
-            dedupe_key=f"organisation-verified:{organisation.pk}:{membership.user_id}",
+            recipient=user,
+            context={
+                "organisation": organisation.name,
+                "organisation_url": _organisation_url(organisation),
+            },
+            dedupe_key=f"organisation-verified:{organisation.pk}:{user.pk}",
         )
+    organisation.emailed = coordinators
+    return organisation
+
+
+REJECTION_REASON_MAX = 2000
+
+
+@transaction.atomic
+def organisation_reject(*, organisation: Organisation, reason: str, actor: User) -> Organisation:
+    """Pending -> rejected, with a reason: the organisation may not post help requests or
+    apply for money, and sees the reason on its page; the person who registered it gets it by
+    email (when that account is gone, the active coordinators do). `organisation.emailed`
+    lists who was emailed.
+
+    A conditional UPDATE decides once between two staff acting at the same moment; the audit
+    row keeps the reason. Raises PermissionDenied, ValidationFailed (no reason, too long) and
+    ConflictError (already verified or rejected; nothing changes)."""
+    _require_staff(actor)
+    reason = reason.strip()
+    if not reason:
+        raise ValidationFailed(
+            _("Bitte schreiben Sie, warum die Organisation nicht bestätigt wird."),
+            field="reason",
+        )
+    if len(reason) > REJECTION_REASON_MAX:
+        raise ValidationFailed(
+            _("Der Grund ist zu lang (höchstens %(n)s Zeichen).") % {"n": REJECTION_REASON_MAX},
+            field="reason",
+        )
+    now = timezone.now()
+    changed = Organisation.objects.filter(
+        pk=organisation.pk, verified_at__isnull=True, rejected_at__isnull=True
+    ).update(rejected_at=now, rejected_by=actor, rejection_reason=reason)
+    if not changed:
+        raise _already_decided(organisation.pk, organisation.name)
+    organisation.rejected_at, organisation.rejected_by = now, actor
+    organisation.rejection_reason = reason
+    _audit(
+        organisation,
+        from_status=ORGANISATION_PENDING,
+        to_status=ORGANISATION_REJECTED,
+        actor=actor,
+        note=reason,
+    )
+    registrant = (
+        get_user_model().objects.filter(pk=organisation.registered_by_id, is_active=True).first()
+        if organisation.registered_by_id
+        else None
+    )
+    if registrant is not None:
+        recipients = [registrant]
+    else:
+        recipients = [
+            membership.user
+            for membership in organisation.memberships.select_related("user")
+            .filter(user__is_active=True)
+            .order_by("pk")
+        ]
+    stamp = f"{now.timestamp():.6f}"
+    for user in recipients:
+        notify(
+            kind="volunteers.organisation_rejected",
+            recipient=user,
+            context={
+                "organisation": organisation.name,
+                "reason": reason,
+                "organisation_url": _organisation_url(organisation),
+            },
+            dedupe_key=f"organisation-rejected:{organisation.pk}:{user.pk}:{stamp}",
+        )
+    organisation.emailed = recipients
     return organisation
 
 

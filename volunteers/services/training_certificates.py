@@ -439,16 +439,26 @@ def certificate_job_start(*, training: Training, actor: User) -> CertificateJob:
                         "zuerst die Anwesenheit erfassen."
                     )
                 )
-            job = CertificateJob.objects.create(training=locked, started_by=actor)
+            # What was sent before this run is not this run's work: its progress counts
+            # only the certificates it stores itself.
+            sent_before = TrainingCertificate.objects.filter(
+                registration__training_id=locked.pk, pdf__isnull=False
+            ).count()
+            job = CertificateJob.objects.create(
+                training=locked, started_by=actor, sent_before=sent_before
+            )
         job_id = job.pk
         transaction.on_commit(lambda: certificate_job_task.delay(job_id))
     return job
 
 
 def _job_progress(job: CertificateJob) -> tuple[int, int]:
-    """(total, done) from the rows themselves, so a rerun never counts anything twice."""
+    """(total, done) of this run, from the rows themselves (so a rerun of the task never counts
+    anything twice): the certificates that had no PDF when the run started, and how many of
+    them have one now. Certificates sent by earlier runs are not counted."""
     certificates = TrainingCertificate.objects.filter(registration__training_id=job.training_id)
-    return certificates.count(), certificates.filter(pdf__isnull=False).count()
+    total, done = certificates.count(), certificates.filter(pdf__isnull=False).count()
+    return max(total - job.sent_before, 0), max(done - job.sent_before, 0)
 
 
 def certificate_job_run(
