@@ -12,6 +12,8 @@ import pytest
 
 from funding.models import Application, DecisionLetter
 from funding.services import letters, review
+from funding.services.applications import application_submit
+from tests.factories import MembershipFactory, OrganisationFactory, TownFactory, UserFactory
 from tests.pdf import pdf_words
 
 from .factories import ApplicationFactory, approved, lead_user, staff_user, submitted
@@ -115,3 +117,63 @@ def test_a_letter_is_rendered_again_only_when_its_pdf_is_missing(monkeypatch):
     assert letters.letter_pdf(letter=letter) == again
     assert len(renders) == 2
     assert letters.letter_filename(letter) == f"Bewilligung-{application.reference}.pdf"
+
+
+def test_the_letter_names_sender_recipient_contact_baustein_and_the_signing_lead(settings):
+    settings.KI_ADDRESS = "Waldenburger Straße 2, 48231 Warendorf"
+    settings.KI_CONTACT_EMAIL = "integration@kreis-warendorf.example"
+    coordinator = UserFactory(full_name="Klara Koordination")
+    application = ApplicationFactory(
+        organisation=OrganisationFactory(
+            name="Flüchtlingshilfe Ahlen e. V.",
+            address="Marktplatz 1",
+            town=TownFactory(name="Beckum", postal_codes=["59269"]),
+        ),
+        coordinator=coordinator,
+    )
+    approved(application, lead=lead_user(full_name="Dr. Leonie Leitung"))
+
+    text = pdf_words(bytes(application.letter.pdf))
+
+    assert "Kommunales Integrationszentrum Kreis Warendorf" in text
+    assert "Waldenburger Straße 2, 48231 Warendorf" in text
+    assert "integration@kreis-warendorf.example" in text
+    assert "Flüchtlingshilfe Ahlen e. V. Klara Koordination Marktplatz 1 59269 Beckum" in text
+    assert "Guten Tag Klara Koordination, auf Ihren Antrag" in text
+    assert "Sehr geehrte Damen und Herren" not in text
+    assert f"Baustein {application.block.code}: {application.block.title}" in text
+    assert "Block Node" not in text and "TextNode" not in text
+    assert (
+        "Mit freundlichen Grüßen Im Auftrag Dr. Leonie Leitung Leitung, Kommunales "
+        "Integrationszentrum Kreis Warendorf" in text
+    )
+
+
+def test_without_a_named_contact_the_letter_greets_neutrally(settings):
+    application = ApplicationFactory(coordinator=UserFactory(nameless=True))
+    submitted(application)
+    review.decision_propose(
+        application=application, decision="reject", reasons="Nicht förderfähig.", actor=staff_user()
+    )
+    review.decision_sign(application=application, actor=lead_user(full_name="Lea Leitung"))
+    application.refresh_from_db()
+
+    text = pdf_words(bytes(application.letter.pdf))
+
+    assert "Sehr geehrte Damen und Herren, Ihren Antrag" in text
+    assert "Guten Tag" not in text
+    assert "@" not in text.replace(settings.KI_CONTACT_EMAIL, "")  # no address as a name
+    assert f"(Baustein {application.block.code}: {application.block.title}," in text
+    assert "Im Auftrag Lea Leitung" in text
+
+
+def test_the_contact_is_whoever_submitted_last():
+    drafter = UserFactory(full_name="Dora Entwurf")
+    application = ApplicationFactory(coordinator=drafter, created_by=drafter)
+    other = UserFactory(full_name="Sven Einreicher")
+    MembershipFactory(organisation=application.organisation, user=other)
+
+    assert letters.letter_contact(application) == drafter
+    application_submit(application=application, actor=other)
+    assert letters.letter_contact(application) == other
+    assert letters.letter_context(application)["salutation"] == "Guten Tag Sven Einreicher,"

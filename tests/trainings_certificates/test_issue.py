@@ -188,3 +188,27 @@ def test_revoking_needs_staff(training, attendee, staff_with_mfa):
 )
 def test_code_normalisation(raw, expected):
     assert certificate_code_normalise(raw) == expected
+
+
+def test_an_attendee_without_a_name_gets_the_certificate_once_the_name_is_entered(
+    client, training, staff_with_mfa
+):
+    """A certificate names a person, never an email address in place of the name."""
+    from backend.accounts.services import user_set_name
+
+    enrol(training, full_name="Amira Haddad")
+    nameless = enrol(training, nameless=True, email="neu1@example.org")
+
+    assert certificates_issue_for_training(training=training, actor=staff_with_mfa) == 1
+    assert not TrainingCertificate.objects.filter(registration=nameless).exists()
+    assert not TrainingCertificate.objects.filter(holder_name__contains="@").exists()
+    client.force_login(staff_with_mfa)
+    page = client.get(f"/verwaltung/schulungen/{training.pk}/bescheinigungen/").content.decode()
+    assert "1 Person mit voller Anwesenheit hat in ihrem Konto noch keinen Namen" in page
+
+    user_set_name(user=nameless.volunteer, first_name="Nora", last_name="Neu")
+    assert certificates_issue_for_training(training=training, actor=staff_with_mfa) == 1
+    issued = TrainingCertificate.objects.get(registration=nameless)
+    assert issued.holder_name == "Nora Neu"
+    text = pdf_text(certificate_pdf(certificate=issued))
+    assert "Nora Neu" in text and "neu1@example.org" not in text

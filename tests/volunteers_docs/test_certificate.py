@@ -6,8 +6,10 @@ from __future__ import annotations
 import datetime as dt
 import re
 from decimal import Decimal
+from unittest import mock
 
 import pytest
+import segno
 from django.urls import reverse
 from django.utils import timezone
 
@@ -15,8 +17,9 @@ from backend.accounts.services import user_set_name
 from tests.factories import VolunteerFactory
 from tests.pdf import pdf_words
 from tests.volunteers.factories import AssignmentFactory, HoursEntryFactory
+from tests.volunteers_api.helpers import client_for
 from volunteers.models import VolunteerCertificate
-from volunteers.services import certificates
+from volunteers.services import certificates, training_certificates
 from volunteers.services.certificates import (
     CODE_ALPHABET,
     certificate_code_new,
@@ -229,3 +232,96 @@ def test_anonymous_visitors_are_sent_to_the_login(client):
     response = client.get(URL)
     assert response.status_code == 302
     assert response["Location"].startswith(reverse("account_login"))
+
+
+# --- Refusals: no name, no confirmed hours ----------------------------------------------------
+
+API = reverse("v1:me-ehrenamtsnachweis")
+
+
+def test_an_account_without_a_name_gets_no_certificate_and_is_told_where_to_enter_it(
+    client, open_request
+):
+    nameless = VolunteerFactory(nameless=True, email="neu1@example.org")
+    assignment = AssignmentFactory(help_request=open_request, volunteer=nameless, confirmed=True)
+    HoursEntryFactory(assignment=assignment, confirmed=True)
+    client.force_login(nameless)
+
+    response = client.get(URL)
+
+    assert response.status_code == 409
+    assert response["Content-Type"].startswith("text/html")
+    page = response.content.decode()
+    assert "Ihr Konto hat noch keinen" in page
+    assert "unter „Mein Konto“" in page
+    assert "Ehrenamtsnachweis herunterladen (PDF)" not in page
+    assert not VolunteerCertificate.objects.exists()
+    # The documents page says the same before anyone clicks.
+    page = client.get(reverse("volunteers:my_data")).content.decode()
+    assert "Noch kein Ehrenamtsnachweis möglich" in page
+    assert URL not in page
+
+    user_set_name(user=nameless, first_name="Nora", last_name="Neu")
+    text = pdf_words(client.get(URL).content)
+    assert "Nora Neu" in text
+    assert "neu1@example.org" not in text
+
+
+def test_no_certificate_for_zero_confirmed_hours_and_it_says_so(client, assignment, helper):
+    HoursEntryFactory(assignment=assignment, submitted=True, hours=Decimal("4"))  # not confirmed
+    client.force_login(helper)
+
+    response = client.get(URL)
+
+    assert response.status_code == 409
+    page = response.content.decode()
+    assert "Sie haben noch keine bestätigten Stunden" in page
+    assert "Ihr Konto hat noch keinen" not in page
+    assert not VolunteerCertificate.objects.exists()
+
+
+def test_the_api_refuses_with_the_same_reasons_all_at_once(open_request):
+    nameless = VolunteerFactory(nameless=True)
+    AssignmentFactory(help_request=open_request, volunteer=nameless, confirmed=True)
+
+    response = client_for(nameless).get(API)
+
+    assert response.status_code == 409
+    body = response.json()
+    assert body["type"] == "conflict"
+    assert set(body["errors"]) == {"name", "hours"}
+    assert "unter „Mein Konto“" in body["errors"]["name"][0]
+    assert "keine bestätigten Stunden" in body["errors"]["hours"][0]
+    assert not VolunteerCertificate.objects.exists()
+
+
+def test_the_api_serves_the_same_pdf_as_the_page(client, assignment, helper):
+    HoursEntryFactory(assignment=assignment, confirmed=True)
+    client.force_login(helper)
+
+    api = client_for(helper).get(API)
+
+    assert api.status_code == 200
+    assert api["Content-Type"] == "application/pdf"
+    assert api.content == client.get(URL).content
+
+
+def test_the_certificate_carries_code_qr_code_and_check_address(assignment, helper, settings):
+    HoursEntryFactory(assignment=assignment, confirmed=True, hours=Decimal("2.00"))
+    made = []
+    real_make = segno.make
+
+    def make(content, **kwargs):
+        made.append(content)
+        return real_make(content, **kwargs)
+
+    with mock.patch.object(training_certificates.segno, "make", make):
+        certificate = certificate_for(volunteer=helper)
+
+    check = settings.SITE_URL + f"/bescheinigung/pruefen/{certificate.code}/"
+    assert made == [check]  # the QR code encodes the public check page of this code
+    text = pdf_words(bytes(certificate.pdf))
+    assert f"Prüfcode: {certificate.code}" in text
+    assert check in text.replace(" ", "")  # the address is printed too (it may wrap)
+    # What the check page shows is kept as printed.
+    assert (certificate.holder_name, certificate.total_hours) == ("Hanna Helferin", Decimal("2"))

@@ -12,6 +12,7 @@ from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.db.models import Sum
 from django.db.models.functions import ExtractYear
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -80,10 +81,13 @@ def hours_confirm(*, entry: HoursEntry, actor) -> HoursEntry:
     notify(
         kind="volunteers.hours_confirmed",
         recipient=entry.assignment.volunteer,
+        # Numbers and dates as people read them (German numeric forms, like the amounts of
+        # money in every email), and the link the email's button leads to.
         context={
-            "date": entry.date.isoformat(),
-            "hours": str(entry.hours),
+            "date": entry.date.strftime("%d.%m.%Y"),
+            "hours": f"{entry.hours.normalize():f}".replace(".", ","),
             "request_title": entry.assignment.help_request.title,
+            "dashboard_url": settings.SITE_URL + reverse("volunteers:dashboard"),
         },
         dedupe_key=f"hours-confirmed:{entry.pk}",
     )
