@@ -1,8 +1,10 @@
 """Journey of issue 7 (funding), in three browsers:
 
-a coordinator drafts and submits an application; KI staff ask for a change; the coordinator
-changes it and resubmits; staff propose approval of a lower amount; a KI lead signs it (four
-eyes: the proposer is someone else); the coordinator downloads the approval letter.
+a coordinator starts an application from the call's button (that call, its building blocks)
+with an annex, drafts and submits it; KI staff ask for a change; the coordinator changes it and
+resubmits; staff propose approval of a lower amount and confirm it after seeing the pots; the KI
+lead finds the proposal in the in-app list, and signs it after a confirmation step (four eyes:
+the proposer is someone else); the coordinator downloads the approval letter.
 
 axe-core checks every page; screenshots go to var/e2e/.
 """
@@ -44,8 +46,9 @@ def open_case(journey: Journey, application: Application, label: str) -> None:
 
 
 def test_an_application_from_draft_to_a_signed_approval_letter(
-    journey, second_journey, visitor_journey
+    journey, second_journey, visitor_journey, tmp_path, settings
 ):
+    settings.PRIVATE_STORAGE_ROOT = tmp_path / "private"
     # A transactional test before this one may have flushed the migration's programme.
     Programme.objects.get_or_create(
         code="KA2", defaults={"name": "KOMM-AN NRW – Programmteil II", "short_name": "KOMM-AN II"}
@@ -65,19 +68,26 @@ def test_an_application_from_draft_to_a_signed_approval_letter(
     log_in(journey, COORDINATOR)
     page.goto(reverse("funding:application_list"))
     journey.check("Förderanträge mit offenem Aufruf")
-    page.get_by_role("link", name="Antrag stellen").first.click()
-    page.wait_for_url(re.compile(reverse("funding:application_create")))
-    journey.check("Neuer Förderantrag")
-    page.get_by_label("Antragstellende Organisation").select_option(label=organisation.name)
-    page.get_by_label("Förderaufruf").select_option(value=str(year.pk))
-    page.get_by_label("Baustein").select_option(value=str(year.blocks.get(code="B").pk))
+    # The call's own button: the call is chosen, only its building blocks are offered.
+    page.get_by_role("link", name=f"Antrag für KOMM-AN II {year.year} stellen").click()
+    page.wait_for_url(re.compile(reverse("funding:application_create") + r"\?year="))
+    assert page.get_by_role("heading", name=re.compile(f"Förderjahr {year.year}")).is_visible()
+    assert page.get_by_role("radio").count() == year.blocks.count()
+    journey.check("Neuer Förderantrag für den Aufruf")
+    page.get_by_role("radio", name=re.compile("^B: ")).check()
     page.get_by_label("Projekttitel").fill(title)
     page.get_by_label("Ort des Projekts").select_option(label="Telgte")
+    annex = tmp_path / "Kostenvoranschlag.pdf"
+    annex.write_bytes(b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n")
+    page.get_by_label(re.compile("^Anlagen")).set_input_files(str(annex))
     page.get_by_role("button", name="Entwurf anlegen").click()
     page.wait_for_url(re.compile(r"/bearbeiten/$"))
+    assert page.get_by_text("Die Anlage „Kostenvoranschlag.pdf“ ist gespeichert.").is_visible()
     journey.check("Entwurf bearbeiten")
     application = Application.objects.get(title=title)
     assert application.status == Application.Status.DRAFT
+    assert (application.programme_year, application.block.code) == (year, "B")
+    assert [a.filename for a in application.attachments.all()] == ["Kostenvoranschlag.pdf"]
 
     page.get_by_label("Projektbeschreibung").fill("Zweimal pro Woche Hausaufgabenhilfe.")
     page.get_by_label("Ziele").fill("Schulerfolg und Deutsch im Alltag.")
@@ -125,24 +135,49 @@ def test_an_application_from_draft_to_a_signed_approval_letter(
     assert application.status == Application.Status.SUBMITTED
     assert "6 bis 14" in application.target_group
 
-    # --- Staff propose approval of a lower amount --------------------------------------------
+    # --- Staff propose approval of a lower amount, confirming amount and pots -----------------
     open_case(second_journey, application, "Erneut in der Prüfung")
-    staff_page.get_by_label("Bewilligung", exact=True).check()
+    approval = staff_page.get_by_label("Bewilligung", exact=True)
+    assert not approval.is_checked()  # nothing preselected
+    approval.check()
     staff_page.get_by_label("Bewilligungsbetrag (EUR)").fill("1.800,00")
     staff_page.get_by_label("Auflagen").fill("Teilnahmelisten dem Verwendungsnachweis beifügen.")
-    staff_page.get_by_role("button", name="Vorschlagen").click()
+    staff_page.get_by_role("button", name="Weiter zur Bestätigung").click()
+    staff_page.wait_for_load_state()
+    pots = staff_page.get_by_role("table", name=re.compile("Noch frei vor und nach"))
+    block_row = pots.get_by_role("row", name=re.compile("^Baustein B"))
+    assert "23.200,00 €" in block_row.inner_text()  # 25,000 € free, 1,800 € bound
+    second_journey.check("Vorschlag bestätigen")
+    application.refresh_from_db()
+    assert application.status == Application.Status.SUBMITTED  # not saved yet
+    staff_page.get_by_role("button", name="Vorschlag abschicken").click()
     staff_page.wait_for_load_state()
     second_journey.check("Bewilligung vorgeschlagen")
     application.refresh_from_db()
     assert application.status == Application.Status.PROPOSED
     # The proposer is not offered the signature.
-    assert staff_page.get_by_role("button", name="Entscheidung zeichnen").count() == 0
+    assert staff_page.get_by_role("button", name="Weiter", exact=True).count() == 0
 
-    # --- A KI lead signs ----------------------------------------------------------------------
+    # --- The KI lead is told, and signs after seeing the pots --------------------------------
     lead_page = visitor_journey.page
     log_in_staff(visitor_journey, LEAD)
-    open_case(visitor_journey, application, "Vorschlag zur Zeichnung")
-    lead_page.get_by_role("button", name="Entscheidung zeichnen").click()
+    lead_page.goto(reverse("notifications:inbox"))
+    told = lead_page.get_by_role("link", name=re.compile(f"Antrag {application.reference}"))
+    assert "Entscheidung zum Zeichnen vorgeschlagen" in told.inner_text()
+    visitor_journey.check("Benachrichtigung der Leitung")
+    told.click()
+    lead_page.wait_for_url(
+        re.compile(reverse("funding:staff_application_detail", args=[application.pk]) + "$")
+    )
+    visitor_journey.check("Vorschlag zur Zeichnung")
+    lead_page.get_by_label("Zeichnen: Bewilligung über 1.800,00 €").check()
+    lead_page.get_by_role("button", name="Weiter", exact=True).click()
+    lead_page.wait_for_load_state()
+    assert lead_page.get_by_role("heading", name=re.compile("bitte bestätigen")).is_visible()
+    visitor_journey.check("Zeichnen bestätigen")
+    application.refresh_from_db()
+    assert application.status == Application.Status.PROPOSED
+    lead_page.get_by_role("button", name="Verbindlich zeichnen").click()
     lead_page.wait_for_load_state()
     visitor_journey.check("Bewilligung gezeichnet")
     application.refresh_from_db()
