@@ -32,6 +32,10 @@ def test_staff_verifies_searches_records_and_reads_the_overview(
         name="Helferkreis Telgte", town=telgte, unverified=True, description="Seit 2015."
     )
     MembershipFactory(organisation=pending, user__full_name="Jonas Brückner")
+    doubtful = OrganisationFactory(
+        name="Handelsagentur Nord", town=ahlen, unverified=True, description="Wir vermitteln."
+    )
+    MembershipFactory(organisation=doubtful, user__full_name="Dana Dorn")
     amal = make_volunteer(
         "Amal Haddad",
         town=ahlen,
@@ -55,11 +59,34 @@ def test_staff_verifies_searches_records_and_reads_the_overview(
 
     page.goto("/verwaltung/organisationen/")
     journey.check("Organisationen")
-    page.get_by_role("button", name=re.compile("Als geprüft bestätigen")).click()
+    # The decision is taken on the organisation's page, with its details in view.
+    page.get_by_role("link", name=re.compile(r"^Prüfen\W+Helferkreis Telgte")).click()
+    page.wait_for_url(re.compile(rf"/verwaltung/organisationen/{pending.pk}/$"))
+    assert page.get_by_text("Seit 2015.").is_visible()
+    assert page.get_by_text(re.compile("Jonas Brückner")).first.is_visible()
+    journey.check("Organisation prüfen")
+    page.get_by_role("button", name="Als geprüft bestätigen").click()
     page.wait_for_load_state()
-    assert page.get_by_text("ist jetzt geprüft").is_visible()
+    assert page.get_by_text("„Helferkreis Telgte“ ist jetzt geprüft.").is_visible()
+    assert page.get_by_text("Eine E-Mail an Jonas Brückner (Koordination)").is_visible()
     journey.check("Organisation geprüft")
     assert Organisation.objects.get(pk=pending.pk).is_verified
+
+    page.get_by_role("link", name=re.compile(r"^Prüfen\W+Handelsagentur Nord")).click()
+    page.wait_for_url(re.compile(rf"/verwaltung/organisationen/{doubtful.pk}/$"))
+    page.get_by_role("button", name="Registrierung ablehnen").click()
+    page.wait_for_load_state()
+    assert page.get_by_text("Bitte schreiben Sie, warum").first.is_visible()
+    journey.check("Ablehnung ohne Grund")
+    page.get_by_label("Grund der Ablehnung").fill(
+        "Ein Handelsunternehmen ist keine Initiative der Flüchtlingshilfe."
+    )
+    page.get_by_role("button", name="Registrierung ablehnen").click()
+    page.wait_for_load_state()
+    rejected = "Die Registrierung von „Handelsagentur Nord“ ist abgelehnt."
+    assert page.get_by_text(rejected).is_visible()
+    journey.check("Organisation abgelehnt")
+    assert Organisation.objects.get(pk=doubtful.pk).is_rejected
 
     page.goto("/verwaltung/ehrenamtliche/")
     page.get_by_label("Wohnort").select_option("ahlen")
