@@ -12,7 +12,7 @@ from backend.accounts.models import User
 from notifications.models import Notification
 from notifications.services import deliver, notify
 from tests.factories import UserFactory
-from volunteers.models import Membership, Organisation, Town
+from volunteers.models import Town
 
 pytestmark = pytest.mark.django_db
 
@@ -73,31 +73,7 @@ def test_language_switch_changes_the_page_and_is_kept_for_logged_in_users(client
     assert '<html lang="en"' in client.get("/").content.decode()
 
 
-def test_seed_demo_creates_one_account_per_role_and_can_run_twice(settings):
-    call_command("seed_demo")
-    call_command("seed_demo")
-    roles = dict(User.objects.values_list("email", "role"))
-    assert roles["freiwillig1@example.org"] == "member"
-    assert roles["ki-team@example.org"] == "ki_staff"
-    assert roles["ki-leitung@example.org"] == "ki_lead"
-    org1 = Membership.objects.get(user__email="koordination1@example.org").organisation
-    org2 = Membership.objects.get(user__email="koordination2@example.org").organisation
-    assert org1 != org2
-    assert Organisation.objects.filter(verified_at__isnull=True).exists()
-    assert User.objects.get(email="freiwillig1@example.org").check_password(settings.DEMO_PASSWORD)
-
-
-def test_seed_demo_staff_accounts_log_in_with_the_documented_totp(client, settings):
-    from tests.conftest import totp_code
-
-    call_command("seed_demo")
-    response = client.post(
-        reverse("account_login"),
-        {"login": "ki-team@example.org", "password": settings.DEMO_PASSWORD},
-    )
-    assert response.url == reverse("mfa_authenticate")
-    client.post(reverse("mfa_authenticate"), {"code": totp_code(settings.DEMO_TOTP_SECRET)})
-    assert client.get(reverse("notifications:outbox")).status_code == 200
+# What seed_demo builds is tested in tests/test_seed_demo.py (one district for the module).
 
 
 def test_seed_demo_refuses_production(settings):
@@ -125,14 +101,3 @@ def test_local_mailbox_shows_delivered_mail_and_is_off_in_production(client, set
     assert "Testnachricht der Ehrenamtsplattform" in page
     settings.MAILBOX_ENABLED = False
     assert client.get(reverse("mailbox")).status_code == 404
-
-
-def test_seed_demo_fills_the_public_list_with_open_help_requests(client):
-    call_command("seed_demo")
-    call_command("seed_demo")
-    page = client.get(reverse("volunteers:help_request_list")).content.decode()
-    assert "Sprachcafé am Donnerstag" in page
-    assert "Begleitung zur Ausländerbehörde in Ahlen" in page
-    profile = User.objects.get(email="freiwillig1@example.org").volunteer_profile
-    assert profile.is_complete
-    assert {lang.code for lang in profile.languages.all()} == {"de", "ar", "en"}
