@@ -342,9 +342,7 @@ def submit_problems(
     if application.requested_amount <= 0:
         add("requested_amount", _("Bitte geben Sie den beantragten Betrag an."))
     elif (
-        sum_known
-        and lines
-        and application.requested_amount + application.own_contribution != total
+        sum_known and lines and application.requested_amount + application.own_contribution != total
     ):
         add(
             "requested_amount",

@@ -35,10 +35,10 @@ def hours_log(*, assignment: Assignment, actor, date: dt.date, hours, note: str 
         raise PermissionDenied
     if assignment.confirmed_at is None:
         raise ValidationFailed(_("Stunden können erst nach der Zusage eingetragen werden."))
-    try:
     problems: dict[str, list[str]] = {}
     if date > timezone.localdate():
         problems["date"] = [_("Stunden in der Zukunft können nicht eingetragen werden.")]
+    try:
         hours = Decimal(str(hours)).quantize(Decimal("0.01"))
     except InvalidOperation:
         problems["hours"] = [_("Bitte eine Zahl angeben.")]
@@ -47,9 +47,7 @@ def hours_log(*, assignment: Assignment, actor, date: dt.date, hours, note: str 
             problems["hours"] = [_("Bitte zwischen 0,25 und 24 Stunden angeben.")]
     if problems:
         field, [message] = next(iter(problems.items()))
-        raise ValidationFailed(
-            message, field=field, errors=problems if len(problems) > 1 else None
-        )
+        raise ValidationFailed(message, field=field, errors=problems if len(problems) > 1 else None)
     # Lock the volunteer's row so two parallel entries cannot both pass the daily sum check.
     get_user_model().objects.select_for_update().filter(pk=actor.pk).first()
     same_day = HoursEntry.objects.filter(

@@ -81,7 +81,6 @@ def organisation_register(
     return organisation
 
 
-def _review_url() -> str:
 MAX_PHONE_LENGTH = 40
 
 
@@ -113,6 +112,7 @@ def organisation_update_contact(
     return organisation
 
 
+def _review_url() -> str:
     """The staff page that lists organisations to verify (built in another module; without
     it the email points to the site)."""
     try:

@@ -3,9 +3,10 @@ background job with its progress, revoking, and looking a certificate up by its 
 
 Who gets one: exactly `training_attendees(training)` (confirmed and present at every session);
 nobody else, ever. An attendee whose account has no name yet gets theirs once they have entered
-it (the next run issues it): a certificate never names an email address in place of a person. A certificate row is created once per registration (one-to-one) with a
-unique verification code and a frozen copy of what the public page shows (name, title, dates,
-hours), so later edits of the training or the account do not change an issued certificate.
+it (the next run issues it): a certificate never names an email address in place of a person.
+A certificate row is created once per registration (one-to-one) with a unique verification
+code and a frozen copy of what the public page shows (name, title, dates, hours), so
+later edits of the training or the account do not change an issued certificate.
 
 Rendering is separate from creating: rows are created first (cheap, under the training's row
 lock), PDFs are rendered afterwards in batches for the rows whose PDF is missing and stored
