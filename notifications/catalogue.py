@@ -19,6 +19,8 @@ from typing import Any
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
+from .values import as_text, unpack
+
 
 class Audience:
     ACCOUNT = "account"  # anyone with an account (or an address that asked for one)
@@ -295,7 +297,11 @@ def in_app_text(code: str, context: dict[str, Any]) -> str:
     kind = BY_CODE.get(code)
     if kind is None or not kind.in_app:
         return str(kind.label) if kind else code
-    values = {key: value for key, value in context.items() if isinstance(value, str | int)}
+    values = {
+        key: as_text(value)
+        for key, value in unpack(context).items()
+        if isinstance(as_text(value), str | int)
+    }
     try:
         return str(kind.in_app) % values
     except (KeyError, TypeError, ValueError):

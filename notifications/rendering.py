@@ -26,7 +26,7 @@ from django.template.loader import render_to_string, select_template
 from django.utils import translation
 from django.utils.html import escape
 
-from . import catalogue
+from . import catalogue, values
 from .attachments import attachments_for
 from .models import Notification
 
@@ -38,7 +38,7 @@ PERSONAL = ("recipient_name", "email", "unsubscribe_url")
 def _base_context(notification: Notification) -> dict[str, Any]:
     recipient = notification.recipient
     context = {
-        **notification.context,
+        **values.unpack(notification.context),
         "site_url": settings.SITE_URL,
         "ki_name": settings.KI_NAME,
         "ki_short_name": settings.KI_SHORT_NAME,

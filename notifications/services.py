@@ -43,7 +43,7 @@ from backend.errors import DomainError
 from backend.status import transition
 from backend.template_context import check_context_keys
 
-from . import attachments, catalogue, mime
+from . import attachments, catalogue, mime, values
 from .models import Notification, Preference
 from .rendering import Merge, render_notification
 
@@ -98,7 +98,7 @@ def notify(
                 "to_email": address,
                 "kind": kind,
                 "language": lang,
-                "context": context or {},
+                "context": values.pack(context or {}),
                 "required_consent": required_consent or entry.consent,
                 "in_app": bool(entry.in_app) and recipient is not None,
             },

@@ -46,7 +46,7 @@ def offer_reminders_send(*, now=None) -> int:
                 context={
                     "title": offer.title,
                     "organisation": offer.organisation.name,
-                    "hidden_on": hidden_on.strftime("%d.%m.%Y"),
+                    "hidden_on": hidden_on,
                     "offer_url": settings.SITE_URL
                     + reverse("directory:offer_edit", args=[offer.pk]),
                 },

@@ -22,7 +22,7 @@ from django.utils import timezone
 from django.utils.cache import patch_cache_control
 from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiParameter, extend_schema
+from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework import status, viewsets
 from rest_framework.decorators import action
 from rest_framework.parsers import MultiPartParser
@@ -31,6 +31,7 @@ from rest_framework.response import Response
 
 from backend.accounts.roles import has_mfa, is_ki_staff
 from backend.api.permissions import IsKIStaff
+from backend.api.schema import ErrorSerializer
 from backend.errors import DomainError, ValidationFailed
 from funding.models import (
     Application,
@@ -450,7 +451,17 @@ class ApplicationReviewMixin:
             )
         return Response(DecisionPreviewSerializer(preview).data)
 
-    @extend_schema(responses=DecisionPreviewSerializer, tags=["funding review"])
+    @extend_schema(
+        responses={
+            200: DecisionPreviewSerializer,
+            409: OpenApiResponse(
+                ErrorSerializer,
+                description="Nothing to sign: no proposal, one's own proposal, or a pot "
+                "with less left than the amount.",
+            ),
+        },
+        tags=["funding review"],
+    )
     @action(
         detail=True,
         methods=["get"],

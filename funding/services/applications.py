@@ -20,6 +20,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import Max
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from backend.errors import ConflictError, ValidationFailed
@@ -307,8 +308,8 @@ def submit_problems(
             _("Anträge für %(year)s können vom %(start)s bis %(end)s eingereicht werden.")
             % {
                 "year": year.year,
-                "start": year.call_opens_on.strftime("%d.%m.%Y"),
-                "end": year.call_closes_on.strftime("%d.%m.%Y"),
+                "start": date_format(year.call_opens_on, "SHORT_DATE_FORMAT"),
+                "end": date_format(year.call_closes_on, "SHORT_DATE_FORMAT"),
             },
         )
     if application.starts_on is None:

@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from backend.errors import ConflictError, ValidationFailed
@@ -51,7 +52,7 @@ def proof_submit(
     if locked.ends_on and today < locked.ends_on:
         errors.setdefault("__all__", []).append(
             _("Der Verwendungsnachweis kann ab dem Projektende (%(end)s) eingereicht werden.")
-            % {"end": locked.ends_on.strftime("%d.%m.%Y")}
+            % {"end": date_format(locked.ends_on, "SHORT_DATE_FORMAT")}
         )
     if not report.strip():
         errors.setdefault("report", []).append(_("Bitte schreiben Sie einen kurzen Sachbericht."))
@@ -212,7 +213,7 @@ def proof_reminders_send(*, today: date | None = None) -> int:
             dedupe_key=dedupe_key,
             context={
                 **_mail_context(application),
-                "proof_due_on": application.proof_due_on.strftime("%d.%m.%Y"),
+                "proof_due_on": application.proof_due_on,
                 "overdue": application.proof_due_on < today,
             },
         )

@@ -464,9 +464,7 @@ def decision_sign(*, application: Application, actor: User, proposal: str = "") 
             context={
                 **_mail_context(locked),
                 "amount": format_euro(locked.approved_amount) if locked.approved_amount else "",
-                "proof_due_on": (
-                    locked.proof_due_on.strftime("%d.%m.%Y") if locked.proof_due_on else ""
-                ),
+                "proof_due_on": locked.proof_due_on or "",
             },
         )
     return len(coordinators)

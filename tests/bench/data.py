@@ -28,7 +28,7 @@ from django.contrib.contenttypes.models import ContentType
 from django.core.management import call_command
 from django.db import connection
 from django.db.migrations.executor import MigrationExecutor
-from django.db.models import Model
+from django.db.models import NOT_PROVIDED, Model
 from django.utils import timezone
 from psycopg import sql
 from rest_framework.authtoken.models import Token
@@ -154,12 +154,29 @@ def counts_for(scale: int) -> dict[str, int]:
 
 def copy_rows(cursor: psycopg.Cursor, model: type[Model], fields: list[str], rows: Iterable):
     """COPY rows (tuples in the order of `fields`, model field names) into the model's table.
-    Columns left out get their database default (the id) or NULL."""
+    Columns left out get the model's fixed default (an empty text, False, 0: so a column added
+    to a model later does not break the benchmark), else their database default (the id) or
+    NULL."""
     quote = connection.ops.quote_name
-    columns = ", ".join(quote(model._meta.get_field(f).column) for f in fields)
+    fixed = {
+        field.name: field.get_default()
+        for field in model._meta.concrete_fields
+        if field.name not in fields
+        and not field.null
+        and not field.primary_key
+        and not field.generated
+        and field.db_default is NOT_PROVIDED
+        and (
+            (field.has_default() and not callable(field.default))
+            or (not field.has_default() and field.empty_strings_allowed)
+        )
+    }
+    names = [*fields, *fixed]
+    columns = ", ".join(quote(model._meta.get_field(f).column) for f in names)
+    extra = tuple(fixed.values())
     with cursor.copy(f"COPY {quote(model._meta.db_table)} ({columns}) FROM STDIN") as copy:
         for row in rows:
-            copy.write_row(row)
+            copy.write_row((*row, *extra))
 
 
 def user_ids(cursor: psycopg.Cursor, email_prefix: str) -> list[int]:

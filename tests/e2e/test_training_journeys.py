@@ -215,6 +215,9 @@ def test_staff_mark_attendance_issue_certificates_and_a_visitor_verifies(
     visitor.get_by_role("button", name="Prüfen").click()
     visitor.wait_for_load_state()
     assert visitor.get_by_role("heading", name="Nicht gefunden").is_visible()
-    assert visitor.get_by_text("Zu diesem Prüfcode ist keine Bescheinigung bekannt.").is_visible()
+    assert visitor.get_by_text(
+        f"Der Prüfcode {made_up} hat die richtige Form, aber eine Bescheinigung mit diesem "
+        "Code ist nicht bekannt."
+    ).is_visible()
     assert visitor.get_by_text("Amira").count() == 0
     visitor_journey.check("Prüfcode nicht gefunden")

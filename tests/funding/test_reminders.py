@@ -83,7 +83,7 @@ def test_reminders_at_four_weeks_one_week_and_weekly_after_the_deadline(case):
     before = rows.get(dedupe_key__endswith=":4w:" + str(people[0]))
     after = rows.get(dedupe_key__endswith=":overdue-1:" + str(people[0]))
     assert before.context["overdue"] is False and after.context["overdue"] is True
-    assert before.context["proof_due_on"] == due.strftime("%d.%m.%Y")
+    assert before.context["proof_due_on"] == {"$date": due.isoformat()}
     assert before.context["reference"] == case.reference
 
 

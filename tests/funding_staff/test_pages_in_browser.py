@@ -68,8 +68,9 @@ def test_staff_pages_pass_axe(journey, live_server):
     journey.check("Antragsliste")
     page.goto(reverse("funding:staff_application_detail", args=[waiting.pk]))
     journey.check("Antrag eingereicht")
+    page.get_by_label("Bewilligung", exact=True).check()
     page.get_by_label("Bewilligungsbetrag (EUR)").fill("5000")
-    page.get_by_role("button", name="Vorschlagen").click()
+    page.get_by_role("button", name="Weiter zur Bestätigung").click()
     page.wait_for_load_state()
     assert "Es kann höchstens der beantragte Betrag" in page.content()
     journey.check("Vorschlag mit Fehler")
@@ -104,7 +105,11 @@ def test_a_lead_signs_in_the_browser(journey, live_server):
 
     page.goto(reverse("funding:staff_application_detail", args=[application.pk]))
     journey.check("Zeichnen")
-    page.get_by_role("button", name="Entscheidung zeichnen").click()
+    page.get_by_label(re.compile("^Zeichnen: ")).check()
+    page.get_by_role("button", name="Weiter", exact=True).click()
+    page.wait_for_load_state()
+    journey.check("Zeichnen bestätigen")
+    page.get_by_role("button", name="Verbindlich zeichnen").click()
     page.wait_for_url(re.compile(r"#entscheidung$"))
     assert page.get_by_role("link", name=re.compile("herunterladen")).count() == 1
     journey.check("Gezeichnet")

@@ -158,6 +158,14 @@ def logged_in(outcome: Expected, *, anonymous: Expected = LOGIN) -> dict[str, Ou
     return {**everyone(outcome), "anonymous": _outcome(anonymous)}
 
 
+def but(outcomes: dict[str, Outcome], **exceptions: Expected) -> dict[str, Outcome]:
+    """`outcomes` with other outcomes for the named roles (their data differs, not their
+    rights: volunteer A is the one account with confirmed hours)."""
+    unknown = set(exceptions) - set(ROLES)
+    assert not unknown, f"no such roles: {unknown}"
+    return {**outcomes, **{role: _outcome(value) for role, value in exceptions.items()}}
+
+
 def staff_page(outcome: Expected) -> dict[str, Outcome]:
     """A KI page behind @staff_required."""
     return by_role(

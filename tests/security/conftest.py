@@ -155,7 +155,7 @@ def _volunteering(users, *, town, telgte, org_x, org_y) -> dict[str, Any]:
 
     from django.utils import timezone
 
-    from volunteers.models import ActivityArea, Assignment, HelpRequest
+    from volunteers.models import ActivityArea, Assignment, HelpRequest, HoursEntry
     from volunteers.services.assignments import answer_token
 
     area = ActivityArea.objects.create(
@@ -186,6 +186,32 @@ def _volunteering(users, *, town, telgte, org_x, org_y) -> dict[str, Any]:
         volunteer=users["volunteer_b"],
         status=Assignment.Status.INVITED,
         invited_by=users["coordinator_x"],
+    )
+    # Volunteer A helped Y last month on a request that is closed now: confirmed hours, so A
+    # has an Ehrenamtsnachweis to get (an account without confirmed hours is refused with 409).
+    request_y_closed = HelpRequest.objects.create(
+        organisation=org_y,
+        title="Umzugshilfe",
+        description="erledigt",
+        town=telgte,
+        activity_area=area,
+        open_until=timezone.localdate() - dt.timedelta(days=20),
+        status=HelpRequest.Status.CLOSED,
+    )
+    assignment_a = Assignment.objects.create(
+        help_request=request_y_closed,
+        volunteer=users["volunteer_a"],
+        status=Assignment.Status.CONFIRMED,
+        invited_by=users["coordinator_y"],
+        confirmed_at=timezone.now() - dt.timedelta(days=40),
+    )
+    HoursEntry.objects.create(
+        assignment=assignment_a,
+        date=timezone.localdate() - dt.timedelta(days=30),
+        hours=3,
+        status=HoursEntry.Status.CONFIRMED,
+        reviewed_by=users["coordinator_y"],
+        reviewed_at=timezone.now() - dt.timedelta(days=29),
     )
     return {
         "area": area,

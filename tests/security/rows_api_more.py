@@ -12,7 +12,7 @@ from django.utils import timezone
 from volunteers.models import Consent
 from volunteers.services.consents import consent_give
 
-from .access_matrix import Row, by_role, logged_in, read_only_api, staff_api
+from .access_matrix import Row, but, by_role, logged_in, read_only_api, staff_api
 from .rows_api import UNSAFE, _hours_entry_b, api, post_only
 
 OTHERS = ("PUT", "PATCH", "DELETE")
@@ -197,8 +197,12 @@ ROWS: list[Row] = [
     ),
     Row(
         "v1:me-ehrenamtsnachweis",
-        read_only_api(logged_in(200, anonymous=401), refused=logged_in(405, anonymous=401)),
-        note="always one's own certificate (an account without hours gets an empty one)",
+        read_only_api(
+            but(logged_in(409, anonymous=401), volunteer_a=200),
+            refused=logged_in(405, anonymous=401),
+        ),
+        note="always one's own certificate; only volunteer A has confirmed hours, every other "
+        "account is told why there is none (409)",
     ),
     Row(
         "v1:me-delete",

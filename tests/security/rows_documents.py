@@ -8,14 +8,17 @@ certificate, export or deletion), so every account gets its own and anonymous vi
 the login. What "its own" means is tested in tests/volunteers_docs/.
 """
 
-from .access_matrix import Row, logged_in
+from .access_matrix import Row, but, logged_in
 
 ROWS: list[Row] = [
     Row(
         "volunteers:ehrenamtsnachweis",
-        {"GET": logged_in(200), "POST": logged_in(405)},
-        note="the PDF of the logged-in account (an account without activities gets an empty "
-        "one); no id in the URL",
+        {
+            "GET": but(logged_in(409), volunteer_a=200),
+            "POST": logged_in(405),
+        },
+        note="the PDF of the logged-in account; only volunteer A has confirmed hours, every "
+        "other account is told why there is none (409); no id in the URL",
     ),
     Row("volunteers:my_data", {"GET": logged_in(200), "POST": logged_in(405)}),
     Row(

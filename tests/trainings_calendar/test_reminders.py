@@ -10,8 +10,10 @@ from functools import partial
 import pytest
 from django.core import mail
 from django.utils import timezone
+from django.utils.formats import date_format
 
 from notifications.models import Notification
+from notifications.rendering import render_notification
 from notifications.services import deliver
 from tests.factories import VolunteerFactory
 from tests.volunteers.test_concurrency import run_in_parallel
@@ -74,8 +76,12 @@ def test_sweep_sends_at_the_due_moment_not_a_minute_earlier(sessions, due):
     assert reminders_send(now=due) == 1
     [notification] = _reminders()
     assert notification.recipient == registration.volunteer
-    assert notification.context["starts_on"] == sessions[0][0].strftime("%d.%m.%Y")
-    assert notification.context["starts_time"] == "10:00"
+    # Written in the recipient's language when the email is rendered (German here).
+    message = render_notification(notification)
+    assert (
+        f"{date_format(timezone.localtime(sessions[0][0]), 'DATE_FORMAT')} um 10:00 Uhr"
+        in message.body
+    )
 
 
 # --- Exactly once, to the right people ---------------------------------------------------------
@@ -173,8 +179,8 @@ def test_delivered_reminder_carries_the_ics():
 
     [email] = mail.outbox
     assert email.to == [registration.volunteer.email]
-    assert email.subject == "Erinnerung: „Sprachmittlung Grundkurs“ am 28.03.2027"
-    assert "Sie beginnt am 28.03.2027 um 10:00 Uhr." in email.body
+    assert email.subject == "Erinnerung: „Sprachmittlung Grundkurs“ am 28. März 2027"
+    assert "Sie beginnt am 28. März 2027 um 10:00 Uhr." in email.body
     assert "Kreishaus Warendorf, Raum 101" in email.body
     [(filename, content, mimetype)] = email.attachments
     assert filename == f"schulung-{training.pk}-sprachmittlung-grundkurs.ics"
@@ -211,8 +217,8 @@ def test_multi_session_training_lists_every_session():
     reminders_send(now=utc(2027, 3, 26, 8, 0))
     deliver(notification_id=_reminders()[0].pk)
     [email] = mail.outbox
-    assert "- 28.03.2027, 10:00–12:00" in email.body
-    assert "- 04.04.2027, 10:00–12:30" in email.body
+    assert "- 28. März 2027, 10:00–12:00" in email.body
+    assert "- 4. April 2027, 10:00–12:30" in email.body
     [(_name, content, _type)] = email.attachments
     body = content.encode() if isinstance(content, str) else content
     assert len(parse_icalendar(body).events) == 2
@@ -224,8 +230,8 @@ def test_english_recipient_gets_an_english_reminder():
     reminders_send(now=utc(2027, 3, 26, 8, 0))
     deliver(notification_id=_reminders()[0].pk)
     [email] = mail.outbox
-    assert email.subject == "Reminder: “Kinderschutz” on 28.03.2027"
-    assert "It starts on 28.03.2027 at 10:00." in email.body
+    assert email.subject == "Reminder: “Kinderschutz” on 28 March 2027"
+    assert "It starts on 28 March 2027 at 10:00." in email.body
 
 
 def test_reminder_of_a_deleted_training_is_not_sent_without_its_file():

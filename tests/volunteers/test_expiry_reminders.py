@@ -10,7 +10,8 @@ import pytest
 from celery.schedules import crontab
 from django.conf import settings
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
+from django.utils.formats import date_format
 
 from backend.celery import app
 from notifications.models import Notification
@@ -88,7 +89,7 @@ def test_the_sweep_reminds_once_per_record_whatever_the_days_it_runs():
     [reminder] = Notification.objects.filter(kind=FZ_KIND)
     assert reminder.recipient_id == record.volunteer_id
     assert reminder.dedupe_key == f"{FZ_KIND}:{record.pk}:{in_days(57).isoformat()}"
-    assert reminder.context["valid_until"] == in_days(57).strftime("%d.%m.%Y")
+    assert reminder.context["valid_until"] == {"$date": in_days(57).isoformat()}
 
 
 def test_a_newer_certificate_replaces_the_record_and_gets_its_own_reminder(staff_with_mfa):
@@ -166,14 +167,14 @@ def test_the_email_says_when_it_runs_out_and_links_to_the_profile():
     message = render_notification(notification)
 
     assert message.to == [volunteer.email]
-    assert "10.08.2026" in message.subject
+    assert "10. August 2026" in message.subject
     assert "Führungszeugnis" in message.subject
     link = settings.SITE_URL + reverse("volunteers:profile") + "#fuehrungszeugnis"
-    assert "läuft am 10.08.2026 ab" in message.body
+    assert "läuft am 10. August 2026 ab" in message.body
     assert link in message.body
     assert "Guten Tag <b>Mira</b> & Söhne," in message.body  # plain text: as typed
     html = html_of(message)
-    assert "läuft am 10.08.2026 ab" in html
+    assert "läuft am 10. August 2026 ab" in html
     assert html.count(f'href="{link}"') == 2  # the button and the address below it
     assert "&lt;b&gt;Mira&lt;/b&gt; &amp; Söhne" in html
     assert "<b>Mira</b>" not in html
@@ -187,7 +188,8 @@ def test_the_email_renders_in_english_for_an_english_speaking_volunteer():
 
     assert notification.language == "en"
     message = render_notification(notification)
-    assert in_days(10).strftime("%d.%m.%Y") in message.subject
+    with translation.override("en"):
+        assert date_format(in_days(10), "DATE_FORMAT") in message.subject
 
 
 # --- Help requests --------------------------------------------------------------------------
@@ -296,7 +298,7 @@ def test_the_request_email_names_the_date_and_links_to_the_edit_page(
 
     message = render_notification(notification)
 
-    date = in_days(2, today).strftime("%d.%m.%Y")
+    date = date_format(in_days(2, today), "DATE_FORMAT")
     link = settings.SITE_URL + reverse("volunteers:help_request_edit", args=[help_request.pk])
     assert message.to == [coordinators[0].email]
     assert "Fahrten <script>x</script> & mehr" in message.subject

@@ -6,10 +6,12 @@ from decimal import Decimal
 
 import pytest
 from django.core.exceptions import PermissionDenied
-from django.utils import timezone
+from django.utils import timezone, translation
+from django.utils.formats import date_format
 
 from backend.errors import InvalidTransition, ValidationFailed
 from notifications.models import Notification
+from notifications.rendering import render_notification
 from tests.factories import VolunteerFactory
 from volunteers.models import HoursEntry
 from volunteers.services.hours import (
@@ -129,7 +131,16 @@ def test_coordinator_confirms_hours_and_the_volunteer_is_told(assignment, helper
     assert entry.reviewed_at is not None
     told = Notification.objects.get(kind="volunteers.hours_confirmed")
     assert told.recipient == helper
-    assert told.context["hours"] == "3.50"
+    # The date and the number are written as the volunteer's language writes them.
+    day = days_ago(1)
+    assert told.language == "de"
+    german = render_notification(told).body
+    with translation.override("de"):
+        assert f"Ihre 3,5 Stunden vom {date_format(day, 'DATE_FORMAT')} bei" in german
+    told.language = "en"
+    english = render_notification(told).body
+    with translation.override("en"):
+        assert f"3.5 hours on {date_format(day, 'DATE_FORMAT')}" in english
 
     with pytest.raises(InvalidTransition):
         hours_reject(entry=entry, actor=coordinator)

@@ -88,6 +88,14 @@ def test_staff_verifies_searches_records_and_reads_the_overview(
     journey.check("Organisation abgelehnt")
     assert Organisation.objects.get(pk=doubtful.pk).is_rejected
 
+    # The outbox names both emails by what they are, not by their codes.
+    page.goto("/verwaltung/benachrichtigungen/")
+    outbox = page.get_by_role("table")
+    assert outbox.get_by_text("Initiative bestätigt", exact=True).is_visible()
+    assert outbox.get_by_text("Initiative nicht bestätigt", exact=True).is_visible()
+    assert outbox.get_by_text("volunteers.organisation").count() == 0
+    journey.check("Postausgang")
+
     page.goto("/verwaltung/ehrenamtliche/")
     page.get_by_label("Wohnort").select_option("ahlen")
     page.get_by_label(re.compile(r"^Sprache\b")).select_option("ar")

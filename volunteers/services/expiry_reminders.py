@@ -32,11 +32,6 @@ REQUEST_KIND = "volunteers.request_expiring"
 REQUEST_REMIND_DAYS = 3
 
 
-def _german_date(day: dt.date) -> str:
-    """The outbox stores JSON: a plain string, numeric, which reads the same in English."""
-    return day.strftime("%d.%m.%Y")
-
-
 # --- Führungszeugnis --------------------------------------------------------------------------
 
 
@@ -86,7 +81,7 @@ def fuehrungszeugnis_reminders_send(*, today: dt.date | None = None) -> int:
             kind=FZ_KIND,
             recipient=record.volunteer,
             dedupe_key=keys[record.pk],
-            context={"valid_until": _german_date(record.valid_until), "profile_url": profile_url},
+            context={"valid_until": record.valid_until, "profile_url": profile_url},
         )
         queued += 1
     return queued
@@ -120,7 +115,7 @@ def _request_context(help_request: HelpRequest) -> dict:
     return {
         "request_title": help_request.title,
         "organisation": help_request.organisation.name,
-        "open_until": _german_date(help_request.open_until),
+        "open_until": help_request.open_until,
         "confirmed_count": help_request.confirmed_count,
         "helpers_needed": help_request.helpers_needed,
         # The edit page: "open until" is a field there, and the close button is on it.

@@ -37,6 +37,7 @@ from rest_framework.authtoken.models import Token
 from backend.errors import InvalidTransition
 from backend.models import StatusChange
 from notifications.models import Notification
+from notifications.values import plain
 from volunteers.models import (
     ACTIVE_ASSIGNMENT_STATUSES,
     DAY_PARTS,
@@ -245,7 +246,7 @@ def person_export(*, user) -> dict[str, Any]:
                 "sent_at": _iso(n.sent_at),
                 "content": {
                     key: value
-                    for key, value in (n.context or {}).items()
+                    for key, value in plain(n.context or {}).items()
                     if not EXPORT_CONTEXT_SKIP.search(key)
                 },
             }

@@ -79,11 +79,11 @@ def hours_confirm(*, entry: HoursEntry, actor) -> HoursEntry:
     notify(
         kind="volunteers.hours_confirmed",
         recipient=entry.assignment.volunteer,
-        # Numbers and dates as people read them (German numeric forms, like the amounts of
-        # money in every email), and the link the email's button leads to.
+        # The date and the number are formatted in the volunteer's language when the email is
+        # rendered (notifications/values.py); the link is where the email's button leads.
         context={
-            "date": entry.date.strftime("%d.%m.%Y"),
-            "hours": f"{entry.hours.normalize():f}".replace(".", ","),
+            "date": entry.date,
+            "hours": entry.hours,
             "request_title": entry.assignment.help_request.title,
             "dashboard_url": settings.SITE_URL + reverse("volunteers:dashboard"),
         },

@@ -104,18 +104,15 @@ def reminder_recipients(*, rule: ReminderRule, due_at: dt.datetime) -> list[Regi
 
 
 def _context(training: Training, sessions: list[tuple[dt.datetime, dt.datetime]]) -> dict:
-    """Plain values for the email (the outbox stores JSON); local times, German numeric
-    formats that read the same in English."""
+    """Values for the email: dates and times are formatted in the recipient's language when
+    it is rendered (notifications/values.py); the day and time of the start are local."""
     first = training.first_starts_at.astimezone(BERLIN)
     return {
         "training_id": training.pk,
         "title": training.title,
-        "starts_on": first.strftime("%d.%m.%Y"),
-        "starts_time": first.strftime("%H:%M"),
-        "sessions": [
-            f"{s.astimezone(BERLIN):%d.%m.%Y, %H:%M}–{e.astimezone(BERLIN):%H:%M}"
-            for s, e in sessions
-        ],
+        "starts_on": first.date(),
+        "starts_time": first.time().replace(second=0, microsecond=0),
+        "sessions": [[start, end] for start, end in sessions],
         "place": training.place,
         "online_url": training.online_url,
         "url": training_url(training),

@@ -280,7 +280,7 @@ def _mail_context(training: Training) -> dict[str, Any]:
     first = training.first_starts_at
     return {
         "title": training.title,
-        "starts_at": timezone.localtime(first).strftime("%d.%m.%Y %H:%M") if first else "",
+        "starts_at": first or "",
         "place": training.place or training.online_url,
         "url": training_url(training),
     }
@@ -364,7 +364,7 @@ def _offer_free_seats(training: Training, *, now: dt.datetime | None = None) -> 
                 **_mail_context(training),
                 "confirm_url": offer_url(first, "confirm"),
                 "decline_url": offer_url(first, "decline"),
-                "expires_at": timezone.localtime(deadline).strftime("%d.%m.%Y %H:%M"),
+                "expires_at": deadline,
             },
             dedupe_key=f"training-offer:{first.pk}",
         )
