@@ -17,6 +17,7 @@ from django.contrib.admin.models import CHANGE, LogEntry
 from django.core.validators import MinValueValidator
 from django.db import IntegrityError, transaction
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _gettext
 from django.utils.translation import gettext_lazy as _
 
@@ -633,5 +634,5 @@ def _plain(value) -> str:
     if isinstance(value, bool):
         return _gettext("ja") if value else _gettext("nein")
     if hasattr(value, "strftime"):
-        return value.strftime("%d.%m.%Y")
+        return date_format(value, "SHORT_DATE_FORMAT")
     return str(value)[:200]

@@ -16,6 +16,7 @@ import re
 import shutil
 import subprocess
 import sys
+from html.parser import HTMLParser
 from pathlib import Path
 
 import allauth
@@ -159,3 +160,77 @@ def test_the_checks_find_du():
     assert _informal("Versuche es später erneut.")
     assert not _informal("Bitte geben Sie Ihr Passwort ein.")
     assert not _informal("Direktorin der Einrichtung")
+
+
+# --- Templates --------------------------------------------------------------------------------
+
+# Text a template may show as it is, whatever the language: names, addresses, technical words.
+LANGUAGE_FREE_TEXT = re.compile(
+    r"^(?:[\s·:–(),.]|KOMM-AN NRW|SHA-256|X|[a-z0-9_-]+(?:--[a-z-]+)?|"
+    r"[\w.+-]+@[\w.-]+|www\.[\w./-]+|sessionid|csrftoken|django_language|"
+    r"Kavalleriestraße 2–4, 40213 Düsseldorf)+$"
+)
+# Pages in German by design, each with its reason.
+GERMAN_TEMPLATES = {
+    "pdf/funding_letter.html": "the Zuwendungsbescheid is a German legal document",
+    "500.html": "served without the template engine's i18n: German and English side by side",
+}
+TEMPLATE_COMMENT = re.compile(r"\{%\s*comment\s*%\}.*?\{%\s*endcomment\s*%\}|\{#.*?#\}", re.S)
+BLOCKTRANSLATE = re.compile(
+    r"\{%\s*blocktrans(?:late)?\b.*?%\}.*?\{%\s*endblocktrans(?:late)?\s*%\}", re.S
+)
+TEMPLATE_TAG = re.compile(r"\{%.*?%\}|\{\{.*?\}\}", re.S)
+
+
+class _TemplateText(HTMLParser):
+    ATTRIBUTES = ("title", "alt", "placeholder", "aria-label")
+
+    def __init__(self):
+        super().__init__(convert_charrefs=True)
+        self.texts: list[str] = []
+        self._hidden = 0
+
+    def handle_starttag(self, tag, attrs):
+        self._hidden += tag in ("script", "style")
+        self.texts += [v for k, v in attrs if k in self.ATTRIBUTES and v and v.strip()]
+
+    def handle_endtag(self, tag):
+        self._hidden -= tag in ("script", "style")
+
+    def handle_data(self, data):
+        if not self._hidden and data.strip():
+            self.texts.append(data.strip())
+
+
+def untranslated_texts(source: str) -> list[str]:
+    """Texts a template shows outside {% translate %} and {% blocktranslate %}."""
+    source = TEMPLATE_COMMENT.sub(" ", source)
+    source = BLOCKTRANSLATE.sub(" ", source)
+    source = TEMPLATE_TAG.sub(" ", source)
+    parser = _TemplateText()
+    parser.feed(source)
+    return [
+        text
+        for text in parser.texts
+        if re.search(r"[^\W\d_]{2}", text) and not LANGUAGE_FREE_TEXT.match(text)
+    ]
+
+
+def test_templates_show_no_text_outside_the_translation_tags():
+    """A word written into a template stays German on English pages ('Deutsch' in the language
+    list was one): every text people read goes through {% translate %}."""
+    found = []
+    for path in sorted((ROOT / "templates").rglob("*.html")):
+        name = str(path.relative_to(ROOT / "templates"))
+        if name in GERMAN_TEMPLATES:
+            continue
+        found += [f"{name}: {text!r}" for text in untranslated_texts(path.read_text("utf-8"))]
+    assert not found, "\n".join(found)
+
+
+def test_the_template_check_finds_plain_text():
+    source = (
+        '{% load i18n %}<p>{% translate "Speichern" %}</p><p title="Hilfe">Deutsch</p>'
+        "{# note #}<b>{{ name }}</b>{% blocktranslate %}Hallo {{ n }}{% endblocktranslate %}"
+    )
+    assert untranslated_texts(source) == ["Hilfe", "Deutsch"]

@@ -22,6 +22,7 @@ from django.core.management import call_command
 from django.test import Client
 from django.urls import Resolver404, resolve, reverse
 from django.utils import timezone
+from django.utils.translation.trans_real import translation as gettext_translation
 
 from backend.accounts.models import User
 from tests.conftest import module_transaction
@@ -132,8 +133,9 @@ def _route(path: str) -> str:
         return path
 
 
-def crawl(client: Client, *, logged_in: bool) -> tuple[list[str], list[str]]:
-    """Visit every same-site page reachable from START_URLS. Returns (pages, problems)."""
+def crawl(client: Client, *, logged_in: bool, check=None) -> tuple[list[str], list[str]]:
+    """Visit every same-site page reachable from START_URLS. Returns (pages, problems).
+    `check(url, html)` may add problems of each HTML page's content."""
     queue = deque(START_URLS)
     seen = set(START_URLS)
     per_route: Counter[str] = Counter()
@@ -154,6 +156,8 @@ def crawl(client: Client, *, logged_in: bool) -> tuple[list[str], list[str]]:
             parser = PageParser()
             parser.feed(response.content.decode())
             problems += [f"{url}: CSP would block {b}" for b in dict.fromkeys(parser.blocked)]
+            if check is not None:
+                problems += check(url, response.content.decode())
             targets += parser.links
         for target in targets:
             absolute, _ = urldefrag(urljoin(f"http://testserver{url}", target))
@@ -215,6 +219,93 @@ def test_every_reachable_page_sends_the_security_headers(role, demo, capsys):
     assert not problems, f"{role}: {len(problems)} problem(s) on {len(pages)} pages:\n" + "\n".join(
         f"  {p}" for p in problems
     )
+
+
+# --- English pages ---------------------------------------------------------------------------
+
+
+class TextParser(HTMLParser):
+    """The text nodes of a page outside <script>, <style> and <template>, and the texts of
+    attributes people hear or read (alt, title, aria-label, placeholder)."""
+
+    ATTRIBUTES = ("alt", "title", "aria-label", "placeholder")
+
+    def __init__(self):
+        super().__init__(convert_charrefs=True)
+        self.texts: list[str] = []
+        self._hidden = 0
+
+    def handle_starttag(self, tag, attrs):
+        if tag in ("script", "style", "template"):
+            self._hidden += 1
+        self.texts += [value for name, value in attrs if name in self.ATTRIBUTES and value]
+
+    def handle_endtag(self, tag):
+        if tag in ("script", "style", "template"):
+            self._hidden -= 1
+
+    def handle_data(self, data):
+        if not self._hidden and data.strip():
+            self.texts.append(data)
+
+
+def german_texts() -> set[str]:
+    """Every German message of our catalogue whose English differs, as one text node shows it
+    (whitespace folded), without placeholders: if one of these stands alone on an English
+    page, something printed the German (a gettext evaluated at import, a lazy text formatted
+    too early, a string nobody marked)."""
+    catalogue = gettext_translation("en")._catalog
+    texts = set()
+    for msgid, msgstr in catalogue.items():
+        if not isinstance(msgid, str) or "%" in msgid or "{" in msgid or msgid == msgstr:
+            continue
+        text = " ".join(msgid.split())
+        if len(text) >= 4 and any(c.isalpha() for c in text):
+            texts.add(text)
+    # A word that is German for one message and English for another ("Start") proves nothing.
+    english = {" ".join(str(msgstr).split()) for _msgid, msgstr in catalogue.items()}
+    return texts - english
+
+
+def english_problems(german: set[str]):
+    def check(url: str, html: str) -> list[str]:
+        parser = TextParser()
+        parser.feed(html)
+        shown = {" ".join(text.split()) for text in parser.texts}
+        return [f"{url}: German on an English page: {text!r}" for text in sorted(shown & german)]
+
+    return check
+
+
+@pytest.mark.parametrize("role", ["anonymous", "freiwillig1", "koordination1", "ki-leitung"])
+def test_english_pages_show_no_german_message(role, demo, capsys):
+    """Every page a role reaches, in English: no text of the German catalogue is left."""
+    client = Client(raise_request_exception=False)
+    if DEMO_ROLES[role]:
+        user = User.objects.get(email=DEMO_ROLES[role])
+        User.objects.filter(pk=user.pk).update(language="en")
+        client.force_login(user)
+    client.cookies["django_language"] = "en"
+    pages, problems = crawl(
+        client, logged_in=DEMO_ROLES[role] is not None, check=english_problems(german_texts())
+    )
+    with capsys.disabled():
+        print(f"\n[crawl, English] {role}: {len(pages)} pages")
+    assert len(pages) > 3, pages
+    problems = [p for p in problems if "German on an English page" in p]
+    assert not problems, f"{role}: {len(problems)} problem(s):\n" + "\n".join(problems[:60])
+
+
+def test_the_english_check_finds_german():
+    check = english_problems({"Hilfegesuch anlegen", "Deutsch"})
+    html = (
+        '<p>Create help request</p><button title="Deutsch">x</button>'
+        "<p>  Hilfegesuch\n anlegen </p><script>var s = 'Deutsch';</script>"
+    )
+    assert check("/x/", html) == [
+        "/x/: German on an English page: 'Deutsch'",
+        "/x/: German on an English page: 'Hilfegesuch anlegen'",
+    ]
 
 
 def test_the_checks_catch_what_they_look_for():
