@@ -34,6 +34,7 @@ from funding.services.letters import letter_contact, letter_pdf
 from notifications import catalogue
 from notifications.models import Notification
 from notifications.rendering import render_notification
+from notifications.values import as_text, unpack
 from tests.conftest import module_transaction
 from tests.pdf import pdf_metadata, pdf_words
 from volunteers.models import HoursEntry, TrainingCertificate
@@ -376,7 +377,7 @@ def test_every_email_reads_right(ctx, kind, language):
         [(html, _mimetype)] = message.alternatives
         subject, text = message.subject, message.body
         where = f"{kind} #{row.pk} ({language})"
-        context = row.context
+        context = unpack(row.context)  # dates and numbers as Python values again
         problems += readable_problems(subject, where=f"{where} subject")
         problems += readable_problems(text, where=f"{where} text")
         problems += html_problems(html, typed_values(context), where=f"{where} html")
@@ -401,7 +402,8 @@ def test_every_email_reads_right(ctx, kind, language):
             if value in (None, "", []):
                 problems.append(f"{where}: the fact {key!r} is empty in the context")
                 continue
-            shown = str(value)
+            with translation.override(language):  # as the reader's language writes it
+                shown = str(as_text(value))
             if shown not in text:
                 problems.append(f"{where}: the fact {key}={shown!r} is not in the text email")
             if htmllib.escape(shown, quote=False) not in html and htmllib.escape(shown) not in html:
