@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import datetime as dt
+from functools import lru_cache
 
 from django.conf import settings
 from django.core.validators import RegexValidator
 from django.db import models
 from django.utils import timezone
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from .reference import ActivityArea, Town
@@ -46,7 +48,13 @@ WEEKDAYS_RECURRING = [
 def weekly_slots_text(mask: int) -> str:
     """The weekly times of a mask in words, Monday first, one entry per day:
     "dienstags nachmittags, donnerstags vormittags und abends". Empty for 0.
-    The one place that puts slots into words (pages, API, emails all call it)."""
+    The one place that puts slots into words (pages, API, emails all call it); remembered
+    per mask and language (a list of 20 requests asks for the same few masks)."""
+    return _weekly_slots_text(mask, get_language())
+
+
+@lru_cache(maxsize=4096)
+def _weekly_slots_text(mask: int, language: str | None) -> str:
     days = []
     for weekday, day_name in enumerate(WEEKDAYS_RECURRING):
         parts = [str(DAY_PARTS[p]) for p in range(len(DAY_PARTS)) if mask & slot_bit(weekday, p)]
