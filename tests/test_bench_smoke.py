@@ -136,3 +136,20 @@ def test_bench_harness_runs_every_scenario_and_writes_the_report(tmp_path):
     assert len(matching) == 2, data["matching"]
     for row in matching.values():
         assert row["calls"] > 0 and row["p95_ms"] >= row["median_ms"] > 0, row
+
+
+def test_certificate_benchmark_runs_and_issues_one_certificate_per_attendee():
+    """The certificate benchmark builds its own training on a throwaway SQLite file; a tiny run
+    proves it still issues a certificate to every attendee (it broke once when certificates
+    began to need a name) and reports. The ratio is `make bench`'s business, not checked."""
+    run = subprocess.run(
+        [sys.executable, "-m", "tests.bench.certificates", "--attendees", "6"],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=600,  # hang guard: the run takes a few seconds
+        env={k: v for k, v in os.environ.items() if k != "DJANGO_SETTINGS_MODULE"},
+    )
+    assert "Teilnahmebescheinigungen for 6 attendees" in run.stdout, run.stdout + run.stderr
+    assert "certificates for 6 attendees" not in run.stdout + run.stderr
+    assert "pages per PDF (PDFium, sample): 1" in run.stdout

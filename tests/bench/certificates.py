@@ -75,7 +75,8 @@ def _build(attendees: int):
     users = User.objects.bulk_create(
         User(
             email=f"bench{n}@example.org",
-            full_name=f"{first[n % len(first)]} {last[n % len(last)]} {n}",
+            first_name=first[n % len(first)],
+            last_name=f"{last[n % len(last)]} {n}",
             language="de",
         )
         for n in range(attendees)
@@ -108,6 +109,8 @@ def measure(attendees: int) -> dict:
         .select_related("registration__volunteer", "registration__training")
         .order_by("pk")
     )
+    if len(certificates) != attendees:
+        raise SystemExit(f"{len(certificates)} certificates for {attendees} attendees")
     sample = certificates[:BASELINE_SAMPLE]
     render_pdf(TEMPLATE, certificate_render_context(sample[0]))  # warm-up: imports, caches
 
