@@ -7,6 +7,7 @@ from __future__ import annotations
 from celery import shared_task
 from django.utils import timezone
 
+from .services.assignments import invitations_expire
 from .services.auto_invite import auto_invite_batch, auto_invite_due
 from .services.digest import digest_chunks, digest_recipients, digest_send_chunk
 from .services.gdpr import fuehrungszeugnis_purge_expired
@@ -18,9 +19,11 @@ from .tasks_trainings import send_training_reminders_task  # noqa: F401  (regist
 
 @shared_task(name="volunteers.expire_help_requests")
 def expire_help_requests_task() -> int:
-    """Daily: open or filled help requests past their "open until" date become expired.
-    Each request is locked and its status checked again, so a second run expires none."""
-    return help_requests_expire(today=timezone.localdate())
+    """Daily: open or filled help requests past their "open until" date become expired, and
+    then unanswered invitations of ended requests or older than INVITATION_EXPIRY_DAYS.
+    Each row is changed by a conditional update, so a second run expires none."""
+    expired = help_requests_expire(today=timezone.localdate())
+    return expired + invitations_expire(now=timezone.now())
 
 
 @shared_task(name="volunteers.purge_fuehrungszeugnis")

@@ -19,13 +19,17 @@ class Assignment(models.Model):
         CONFIRMED = "confirmed", _("bestätigt")
         DECLINED = "declined", _("abgelehnt")
         WITHDRAWN = "withdrawn", _("zurückgezogen")
+        # An invitation nobody answered: its request ended, or INVITATION_EXPIRY_DAYS passed
+        # (volunteers.services.assignments.invitations_expire).
+        EXPIRED = "expired", _("abgelaufen")
 
     TRANSITIONS = {
-        Status.INVITED: {Status.CONFIRMED, Status.DECLINED, Status.WITHDRAWN},
+        Status.INVITED: {Status.CONFIRMED, Status.DECLINED, Status.WITHDRAWN, Status.EXPIRED},
         Status.OFFERED: {Status.CONFIRMED, Status.DECLINED, Status.WITHDRAWN},
         Status.CONFIRMED: {Status.WITHDRAWN},
         Status.DECLINED: set(),
         Status.WITHDRAWN: set(),
+        Status.EXPIRED: set(),
     }
 
     help_request = models.ForeignKey(
@@ -48,6 +52,8 @@ class Assignment(models.Model):
     created_at = models.DateTimeField(default=timezone.now)
     responded_at = models.DateTimeField(null=True, blank=True)
     confirmed_at = models.DateTimeField(null=True, blank=True)
+    # When the assignment itself ended: withdrawn, declined or expired. An active assignment
+    # also ends when its request ends (HelpRequest.ended_at).
     ended_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
@@ -62,7 +68,14 @@ class Assignment(models.Model):
             ),
             models.CheckConstraint(
                 condition=models.Q(
-                    status__in=["invited", "offered", "confirmed", "declined", "withdrawn"]
+                    status__in=[
+                        "invited",
+                        "offered",
+                        "confirmed",
+                        "declined",
+                        "withdrawn",
+                        "expired",
+                    ]
                 ),
                 name="assignment_status_valid",
             ),

@@ -89,6 +89,9 @@ class HelpRequest(models.Model):
     )
     created_at = models.DateTimeField(default=timezone.now)
     opened_at = models.DateTimeField(null=True, blank=True)
+    # When the request was closed or expired: its assignments end then (Führungszeugnis
+    # retention, volunteers.services.gdpr).
+    ended_at = models.DateTimeField(null=True, blank=True, editable=False)
     # Auto-invite (volunteers.services.auto_invite): when the request opens, the best
     # `auto_invite_batch` suggestions are invited; while it is not filled, the next batch every
     # `auto_invite_after_days` days. 0 = off.

@@ -7,18 +7,25 @@ backs that up. The request becomes "filled" when full and "open" again when some
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass, field
 
 from django.conf import settings
 from django.core import signing
 from django.core.exceptions import PermissionDenied
 from django.db import IntegrityError, transaction
-from django.db.models import F
+from django.db.models import F, Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from backend.errors import CapacityExceeded, ConflictError, DomainError, ValidationFailed
+from backend.errors import (
+    CapacityExceeded,
+    ConflictError,
+    DomainError,
+    InvalidTransition,
+    ValidationFailed,
+)
 from backend.status import transition
 from notifications.services import notify
 from volunteers.matching.filters import BUDGET_WINDOW, completed_qualifications
@@ -288,14 +295,43 @@ def assignment_decline(
     assignment = Assignment.objects.select_for_update().get(pk=assignment.pk)
     if assignment.status not in (Assignment.Status.INVITED, Assignment.Status.OFFERED):
         raise ConflictError(_("Diese Anfrage wurde bereits beantwortet."))
+    now = timezone.now()
     transition(
         assignment,
         to=Assignment.Status.DECLINED,
         actor=actor,
-        responded_at=timezone.now(),
+        responded_at=now,
+        ended_at=now,
         decline_reason=reason,
     )
     return assignment
+
+
+# An invitation nobody answered within this many days expires (and so does one whose request
+# closed or expired first): the volunteer no longer sees it as open, the coordinator no
+# longer counts it as pending.
+INVITATION_EXPIRY_DAYS = 14
+
+
+def invitations_expire(*, now: dt.datetime | None = None) -> int:
+    """Periodic: unanswered invitations whose request ended, or that are older than
+    INVITATION_EXPIRY_DAYS, become expired. Each is changed by a conditional update, so a
+    second run (or an answer in the meantime) expires none twice. Returns how many."""
+    now = now or timezone.now()
+    overdue = Assignment.objects.filter(status=Assignment.Status.INVITED).filter(
+        Q(
+            help_request__status__in=[HelpRequest.Status.CLOSED, HelpRequest.Status.EXPIRED],
+        )
+        | Q(created_at__lt=now - dt.timedelta(days=INVITATION_EXPIRY_DAYS))
+    )
+    expired = 0
+    for assignment in list(overdue.only("pk", "status")):
+        try:
+            transition(assignment, to=Assignment.Status.EXPIRED, note="not answered", ended_at=now)
+        except InvalidTransition:
+            continue  # answered in the meantime
+        expired += 1
+    return expired
 
 
 @transaction.atomic

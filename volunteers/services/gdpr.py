@@ -549,8 +549,11 @@ def fuehrungszeugnis_purge_expired(*, today: dt.date | None = None) -> int:
 
     The rule (SGB VIII § 72a (5) as the benchmark; PRODUCT.md "at the latest 3 months after
     the volunteer stops"): a record is kept while the volunteer has an active assignment
-    (invited, offered or confirmed), and afterwards for 3 calendar months after the later of
-      - the end of their last assignment (Assignment.ended_at), and
+    (invited, offered or confirmed) on a request that has not ended, and afterwards for 3
+    calendar months after the later of
+      - the end of their last assignment: the earlier of the assignment's own end
+        (withdrawn, declined, expired: Assignment.ended_at) and its request's end (closed or
+        expired: HelpRequest.ended_at), and
       - the day the certificate was seen (seen_on).
     So a volunteer whose last assignment ended more than 3 months ago loses the record, and so
     does one who never had an assignment once the record was seen more than 3 months ago. A
@@ -563,11 +566,17 @@ def fuehrungszeugnis_purge_expired(*, today: dt.date | None = None) -> int:
     today = today or timezone.localdate()
     cutoff = months_before(today, FZ_RETENTION_MONTHS)
     cutoff_start = timezone.make_aware(dt.datetime.combine(cutoff, dt.time.min))
+    ended_requests = [HelpRequest.Status.CLOSED, HelpRequest.Status.EXPIRED]
     active = Assignment.objects.filter(
         volunteer=OuterRef("volunteer_id"), status__in=ACTIVE_ASSIGNMENT_STATUSES
-    )
-    ended_recently = Assignment.objects.filter(
-        volunteer=OuterRef("volunteer_id"), ended_at__gte=cutoff_start
+    ).exclude(help_request__status__in=ended_requests)
+    # An assignment ended recently when neither its own end nor its request's end lies before
+    # the cut-off (a missing end is no end).
+    ended_recently = (
+        Assignment.objects.filter(volunteer=OuterRef("volunteer_id"))
+        .filter(Q(ended_at__isnull=False) | Q(help_request__ended_at__isnull=False))
+        .exclude(ended_at__lt=cutoff_start)
+        .exclude(help_request__ended_at__lt=cutoff_start)
     )
     deleted, _ = (
         FuehrungszeugnisRecord.objects.filter(seen_on__lt=cutoff)

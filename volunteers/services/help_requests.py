@@ -182,7 +182,13 @@ def _enqueue_auto_invite(help_request_id: int) -> None:
 def help_request_close(*, help_request: HelpRequest, actor, note: str = "") -> HelpRequest:
     if not can_manage_help_request(actor, help_request):
         raise PermissionDenied
-    transition(help_request, to=HelpRequest.Status.CLOSED, actor=actor, note=note)
+    transition(
+        help_request,
+        to=HelpRequest.Status.CLOSED,
+        actor=actor,
+        note=note,
+        ended_at=timezone.now(),
+    )
     return help_request
 
 
@@ -198,6 +204,11 @@ def help_requests_expire(*, today: dt.date | None = None) -> int:
         with transaction.atomic():
             help_request = HelpRequest.objects.select_for_update().get(pk=pk)
             if help_request.status in (HelpRequest.Status.OPEN, HelpRequest.Status.FILLED):
-                transition(help_request, to=HelpRequest.Status.EXPIRED, note="open_until passed")
+                transition(
+                    help_request,
+                    to=HelpRequest.Status.EXPIRED,
+                    note="open_until passed",
+                    ended_at=timezone.now(),
+                )
                 expired += 1
     return expired
