@@ -4,6 +4,9 @@ tool, so no system program (poppler's pdftotext, pdfinfo) has to be on the machi
 
 Also renders pages to PNG, for looking at a document as its recipient would
 (`python -m tests.pdf letter.pdf` writes letter-1.png, letter-2.png, ...).
+
+And writes the smallest complete PDF (`tiny_pdf`): what upload tests send as an annex, since an
+upload must open in PDFium with at least one page.
 """
 
 from __future__ import annotations
@@ -54,6 +57,29 @@ def pdf_words(pdf: bytes) -> str:
     """The text with every run of whitespace (line breaks included) as one space: what the
     tests search for a sentence or an address that may wrap."""
     return " ".join(pdf_text(pdf).split())
+
+
+def tiny_pdf() -> bytes:
+    """A complete one-page PDF (header, objects, cross-reference table, trailer)."""
+    objects = [
+        b"<< /Type /Catalog /Pages 2 0 R >>",
+        b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
+        b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 200 200] >>",
+    ]
+    out = bytearray(b"%PDF-1.4\n")
+    offsets = []
+    for number, body in enumerate(objects, start=1):
+        offsets.append(len(out))
+        out += b"%d 0 obj\n" % number + body + b"\nendobj\n"
+    xref = len(out)
+    out += b"xref\n0 %d\n0000000000 65535 f \n" % (len(objects) + 1)
+    for offset in offsets:
+        out += b"%010d 00000 n \n" % offset
+    out += b"trailer\n<< /Size %d /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n" % (
+        len(objects) + 1,
+        xref,
+    )
+    return bytes(out)
 
 
 def pdf_to_pngs(pdf: bytes, stem: Path, *, scale: float = 2) -> list[Path]:

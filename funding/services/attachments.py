@@ -2,19 +2,25 @@
 
 Only PDF, PNG and JPEG, recognised by their content (signature at the start, end marker at the
 end), never by the name or the browser's content type: an HTML page or a program renamed to
-.pdf is refused. Stored in private storage under a random name; the shown name is the
-uploader's, cleaned, with the extension of the detected type. Served only as a download by
-views that ask funding.permissions.
+.pdf is refused. A PDF must also open in PDFium with at least one page and carry no HTML
+markup near its start (an HTML/PDF polyglot that a browser would run as a page).
+
+Stored in private storage under a random name; the shown name is the uploader's, cleaned,
+with the extension of the detected type. Served only as a download by views that ask
+funding.permissions.
 """
 
 from __future__ import annotations
 
 import hashlib
+import re
+import threading
 import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import IO, TYPE_CHECKING
 
+import pypdfium2 as pdfium
 from django.conf import settings
 from django.core.exceptions import PermissionDenied
 from django.core.files.base import ContentFile
@@ -57,6 +63,76 @@ def sniff(data: bytes) -> FileType | None:
     if data[:3] == b"\xff\xd8\xff" and b"\xff\xd9" in data[-64:]:
         return JPEG
     return None
+
+
+# A PDF viewer reads the header anywhere in the first 1024 bytes, a browser sniffs HTML there:
+# a file may start with at most this much whitespace before "%PDF-", and carry no markup there.
+PDF_LEADING_WHITESPACE = 4
+PDF_HEAD = 1024
+# Tags a browser would act on. None of them can start a PDF hex string (<48656c...>).
+HTML_MARKUP = re.compile(
+    rb"<\s*(?:!doctype|html|head|body|script|iframe|object|embed|svg|meta|style|img)\b",
+    re.IGNORECASE,
+)
+WHITESPACE = b" \t\r\n\f"
+# PDFium keeps global state and is not safe to call from two threads at once.
+_PDFIUM_LOCK = threading.Lock()
+
+
+class UnreadablePdfError(ValidationFailed):
+    """A file that claims to be a PDF (by its name or a "%PDF-" near its start) that is not
+    one a viewer opens safely. Its message names the file."""
+
+
+def _looks_like_pdf(data: bytes, filename: str) -> bool:
+    return filename.lower().rstrip(" .").endswith(".pdf") or b"%PDF-" in data[:PDF_HEAD]
+
+
+def _pdf_pages(data: bytes) -> int | None:
+    """The number of pages PDFium opens, or None when it cannot open the file or one of its
+    pages (the page tree's count alone may promise pages that are not there)."""
+    with _PDFIUM_LOCK:
+        try:
+            document = pdfium.PdfDocument(data)
+        except pdfium.PdfiumError:
+            return None
+        try:
+            for index in range(len(document)):
+                document[index].close()
+            return len(document)
+        except pdfium.PdfiumError:
+            return None
+        finally:
+            document.close()
+
+
+def pdf_problem(data: bytes) -> str | None:
+    """Why these bytes are not a PDF a viewer opens safely, in words for the uploader, or None.
+
+    Refused: content other than a little whitespace before "%PDF-", HTML markup in the first
+    1024 bytes, a file PDFium cannot open (damaged, truncated, password-protected) or one
+    without pages."""
+    start = data.find(b"%PDF-", 0, PDF_HEAD)
+    if start < 0:
+        return _("sie beginnt nicht mit der PDF-Kennung")
+    if start > PDF_LEADING_WHITESPACE or data[:start].strip(WHITESPACE):
+        return _("vor der PDF-Kennung steht anderer Inhalt")
+    if HTML_MARKUP.search(data[:PDF_HEAD]):
+        return _("sie enthält HTML-Code")
+    pages = _pdf_pages(data)
+    if pages is None:
+        return _(
+            "sie lässt sich nicht öffnen (beschädigt, unvollständig oder mit Passwort geschützt)"
+        )
+    if pages == 0:
+        return _("sie hat keine Seiten")
+    return None
+
+
+def _shown_name(filename: str) -> str:
+    """The uploader's name for a message: without control characters, not too long."""
+    name = "".join(ch for ch in filename if unicodedata.category(ch)[0] != "C").strip()
+    return (name[:150] + "…" if len(name) > 150 else name) or _("ohne Namen")
 
 
 def clean_filename(name: str, file_type: FileType) -> str:
@@ -103,14 +179,28 @@ class CheckedFile:
 
 
 def attachment_check(*, file: IO[bytes], filename: str) -> CheckedFile:
-    """Read and check one upload: size, not empty, PDF/PNG/JPEG by content, a name without
-    paths. Raises ValidationFailed (field "file"); stores nothing."""
+    """Read and check one upload: size, not empty, PDF/PNG/JPEG by content, a PDF that opens
+    and has pages, a name without paths. Raises ValidationFailed (field "file"), for a file
+    that claims to be a PDF and is not a readable one UnreadablePdfError; stores nothing."""
     if hasattr(file, "seek"):
         file.seek(0)
     data = _read_limited(file, settings.FUNDING_ATTACHMENT_MAX_BYTES)
     if not data:
         raise ValidationFailed(_("Die Datei ist leer."), field="file")
-    file_type = sniff(data)
+    file_type = sniff(data) or (PDF if sniff(data.lstrip(WHITESPACE)) is PDF else None)
+    if file_type is PDF or (file_type is None and _looks_like_pdf(data, filename)):
+        # Opens in PDFium, but sniff() found no end marker: cut off or with trailing content.
+        incomplete = None if file_type else _("sie ist unvollständig, das Dateiende fehlt")
+        problem = pdf_problem(data) or incomplete
+        if problem:
+            raise UnreadablePdfError(
+                _(
+                    "Die Datei „%(name)s“ ist kein lesbares PDF: %(problem)s. Bitte speichern "
+                    "Sie das Dokument erneut als PDF und laden Sie es noch einmal hoch."
+                )
+                % {"name": _shown_name(filename), "problem": problem},
+                field="file",
+            )
     if file_type is None:
         raise ValidationFailed(
             _(
@@ -131,6 +221,8 @@ def attachments_check(
     for upload in uploads:
         try:
             checked.append(attachment_check(file=upload.file, filename=upload.filename))
+        except UnreadablePdfError as exc:
+            problems.append(exc.message)  # names the file already
         except ValidationFailed as exc:
             problems.append(
                 _("„%(name)s“: %(problem)s") % {"name": upload.filename, "problem": exc.message}

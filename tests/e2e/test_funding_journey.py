@@ -23,6 +23,7 @@ from tests.browser import Journey
 from tests.conftest import TOTP_SECRET
 from tests.factories import MembershipFactory, OrganisationFactory, TownFactory, UserFactory
 from tests.funding.factories import ProgrammeYearFactory, next_year
+from tests.pdf import tiny_pdf
 
 from .test_coordinator_journey import log_in
 from .test_training_journeys import log_in_staff
@@ -78,7 +79,7 @@ def test_an_application_from_draft_to_a_signed_approval_letter(
     page.get_by_label("Projekttitel").fill(title)
     page.get_by_label("Ort des Projekts").select_option(label="Telgte")
     annex = tmp_path / "Kostenvoranschlag.pdf"
-    annex.write_bytes(b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n")
+    annex.write_bytes(tiny_pdf())
     page.get_by_label(re.compile("^Anlagen")).set_input_files(str(annex))
     page.get_by_role("button", name="Entwurf anlegen").click()
     page.wait_for_url(re.compile(r"/bearbeiten/$"))

@@ -1,5 +1,6 @@
-"""Attachments: the type is recognised by content (PDF, PNG, JPEG only), the stored file is in
-private storage under a random name, and a refused upload stores nothing."""
+"""Attachments: the type is recognised by content (PDF, PNG, JPEG only), a PDF must open and
+have pages, the stored file is in private storage under a random name, and a refused upload
+stores nothing."""
 
 from __future__ import annotations
 
@@ -10,10 +11,12 @@ import struct
 import zlib
 from pathlib import Path
 
+import pypdfium2 as pdfium
 import pytest
 from django.core.exceptions import PermissionDenied
 from PIL import Image
 
+from backend.documents import render_pdf
 from backend.errors import ConflictError, ValidationFailed
 from funding.models import Application, Attachment
 from funding.models.applications import private_storage
@@ -21,41 +24,21 @@ from funding.services.attachments import (
     JPEG,
     PDF,
     PNG,
+    UnreadablePdfError,
+    Upload,
     attachment_add,
     attachment_delete,
     attachment_open,
+    attachments_check,
     clean_filename,
     sniff,
 )
 from tests.factories import MembershipFactory
-from tests.pdf import pdf_pages
+from tests.pdf import pdf_pages, tiny_pdf
 
 from .factories import ApplicationFactory, approved, coordinator_of, submitted
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("fast_letters")]
-
-
-def tiny_pdf() -> bytes:
-    """A complete one-page PDF (header, objects, cross-reference table, trailer)."""
-    objects = [
-        b"<< /Type /Catalog /Pages 2 0 R >>",
-        b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
-        b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 200 200] >>",
-    ]
-    out = bytearray(b"%PDF-1.4\n")
-    offsets = []
-    for number, body in enumerate(objects, start=1):
-        offsets.append(len(out))
-        out += b"%d 0 obj\n" % number + body + b"\nendobj\n"
-    xref = len(out)
-    out += b"xref\n0 %d\n0000000000 65535 f \n" % (len(objects) + 1)
-    for offset in offsets:
-        out += b"%010d 00000 n \n" % offset
-    out += b"trailer\n<< /Size %d /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n" % (
-        len(objects) + 1,
-        xref,
-    )
-    return bytes(out)
 
 
 def tiny_png() -> bytes:
@@ -212,9 +195,11 @@ def test_a_real_file_is_stored_privately_under_a_random_name(
 @pytest.mark.parametrize(
     ("data", "name", "message"),
     [
-        (HTML, "Kostenplan.pdf", "Nur PDF-, PNG- und JPEG-Dateien sind erlaubt."),
-        (ELF, "Kostenplan.pdf", "Nur PDF-, PNG- und JPEG-Dateien sind erlaubt."),
-        (PE, "Rechnung.pdf", "Nur PDF-, PNG- und JPEG-Dateien sind erlaubt."),
+        (HTML, "Kostenplan.pdf", "Die Datei „Kostenplan.pdf“ ist kein lesbares PDF"),
+        (ELF, "Kostenplan.pdf", "Die Datei „Kostenplan.pdf“ ist kein lesbares PDF"),
+        (PE, "Rechnung.pdf", "Die Datei „Rechnung.pdf“ ist kein lesbares PDF"),
+        (HTML, "Kostenplan.html", "Nur PDF-, PNG- und JPEG-Dateien sind erlaubt."),
+        (ELF, "programm", "Nur PDF-, PNG- und JPEG-Dateien sind erlaubt."),
         (b"", "leer.pdf", "Die Datei ist leer."),
         (tiny_pdf(), "../../etc/passwd.pdf", "Der Dateiname darf keine Pfadangaben"),
         (tiny_pdf(), "..\\..\\boot.ini.pdf", "Der Dateiname darf keine Pfadangaben"),
@@ -222,7 +207,19 @@ def test_a_real_file_is_stored_privately_under_a_random_name(
         (tiny_pdf(), "/tmp/Kostenplan.pdf", "Der Dateiname darf keine Pfadangaben"),
         (tiny_pdf(), "Kosten\x00plan.pdf", "Der Dateiname darf keine Pfadangaben"),
     ],
-    ids=["html", "elf", "pe", "empty", "dotdot", "backslash", "windows", "absolute", "nul"],
+    ids=[
+        "html-as-pdf",
+        "elf-as-pdf",
+        "pe-as-pdf",
+        "html",
+        "elf",
+        "empty",
+        "dotdot",
+        "backslash",
+        "windows",
+        "absolute",
+        "nul",
+    ],
 )
 def test_a_refused_file_is_not_stored(storage, data, name, message):
     application = ApplicationFactory()
@@ -296,3 +293,134 @@ def test_deleting_removes_the_file_after_commit(storage, django_capture_on_commi
         attachment_delete(attachment=attachment, actor=coordinator_of(application))
     assert not path.exists()
     assert not Attachment.objects.exists()
+
+
+# --- A PDF must be one a viewer opens -------------------------------------------------------
+
+
+def two_page_pdf() -> bytes:
+    """An A4 PDF of two empty pages, written by PDFium."""
+    document = pdfium.PdfDocument.new()
+    for _ in range(2):
+        document.new_page(595, 842).close()
+    buffer = io.BytesIO()
+    document.save(buffer)
+    document.close()
+    return buffer.getvalue()
+
+
+def weasyprint_pdf() -> bytes:
+    """A PDF as the platform itself writes them (WeasyPrint, compressed streams, fonts)."""
+    return render_pdf("pdf/base.html", {})
+
+
+def pdf_of(*objects: bytes) -> bytes:
+    """A PDF with these objects (1 is the catalogue) and a correct cross-reference table."""
+    out = bytearray(b"%PDF-1.4\n")
+    offsets = []
+    for number, body in enumerate(objects, start=1):
+        offsets.append(len(out))
+        out += b"%d 0 obj\n" % number + body + b"\nendobj\n"
+    xref = len(out)
+    out += b"xref\n0 %d\n0000000000 65535 f \n" % (len(objects) + 1)
+    for offset in offsets:
+        out += b"%010d 00000 n \n" % offset
+    out += b"trailer\n<< /Size %d /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n" % (
+        len(objects) + 1,
+        xref,
+    )
+    return bytes(out)
+
+
+# HTML right behind the header, then a whole PDF: PDFium repairs and opens it, a browser that
+# sniffed it would run the script.
+POLYGLOT = b"%PDF-1.4\n<html><script>alert(document.cookie)</script></html>\n" + tiny_pdf()[9:]
+TRUNCATED = tiny_pdf()[: len(tiny_pdf()) // 2]
+LETTER = b"Sehr geehrte Damen und Herren,\nanbei unser Angebot.\n"
+# The page tree promises one page; its only kid is a font.
+NO_PAGE = pdf_of(
+    b"<< /Type /Catalog /Pages 2 0 R >>",
+    b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
+    b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>",
+)
+NO_PAGES = pdf_of(b"<< /Type /Catalog /Pages 2 0 R >>", b"<< /Type /Pages /Kids [] /Count 0 >>")
+
+
+def test_the_sample_polyglot_opens_as_a_pdf_and_the_damaged_ones_do_not():
+    """The HTML check is what refuses the polyglot, not a parse error."""
+    assert pdf_pages(POLYGLOT) == 1
+    for damaged in (TRUNCATED, TRUNCATED + b"\n%%EOF\n", NO_PAGES):
+        with pytest.raises(pdfium.PdfiumError):
+            pdf_pages(damaged)
+
+
+@pytest.mark.parametrize(
+    "make",
+    [tiny_pdf, two_page_pdf, weasyprint_pdf, lambda: b" \r\n" + tiny_pdf()],
+    ids=["tiny", "pdfium", "weasyprint", "leading-whitespace"],
+)
+def test_a_pdf_that_opens_with_pages_is_accepted(storage, make):
+    data = make()
+    attachment = add(ApplicationFactory(), data, "Angebot.pdf")
+    assert (attachment.content_type, attachment.filename) == ("application/pdf", "Angebot.pdf")
+    assert Path(attachment.file.path).read_bytes() == data
+
+
+@pytest.mark.parametrize(
+    ("data", "name", "reason"),
+    [
+        (TRUNCATED, "Kostenplan.pdf", "unvollständig"),
+        (TRUNCATED + b"\n%%EOF\n", "Kostenplan.pdf", "lässt sich nicht öffnen"),
+        (LETTER, "Angebot.pdf", "beginnt nicht mit der PDF-Kennung"),
+        (POLYGLOT, "Rechnung.pdf", "enthält HTML-Code"),
+        (POLYGLOT, "Rechnung", "enthält HTML-Code"),  # claims to be a PDF by its content
+        (b"%PDF-1.7\n<!DOCTYPE html><p>x</p>\n%%EOF\n", "x.pdf", "enthält HTML-Code"),
+        (b" " * 40 + tiny_pdf(), "Flyer.pdf", "vor der PDF-Kennung steht anderer Inhalt"),
+        (b"GIF89a\n" + tiny_pdf(), "Flyer.pdf", "vor der PDF-Kennung steht anderer Inhalt"),
+        (NO_PAGE, "leer.pdf", "lässt sich nicht öffnen"),
+        (NO_PAGES, "leer.pdf", "lässt sich nicht öffnen"),
+    ],
+    ids=[
+        "truncated",
+        "truncated-with-end-marker",
+        "renamed-text",
+        "html-polyglot",
+        "html-polyglot-without-extension",
+        "doctype",
+        "whitespace-before-header",
+        "gif-before-header",
+        "page-tree-without-page",
+        "no-pages",
+    ],
+)
+def test_a_file_that_is_no_readable_pdf_is_refused_by_name_and_not_stored(
+    storage, data, name, reason
+):
+    application = ApplicationFactory()
+
+    with pytest.raises(UnreadablePdfError) as caught:
+        add(application, data, name)
+
+    assert caught.value.field == "file"
+    assert caught.value.message.startswith(f"Die Datei „{name}“ ist kein lesbares PDF: ")
+    assert reason in caught.value.message
+    assert not Attachment.objects.exists()
+    assert stored_files(storage) == []
+
+
+def test_several_files_one_unreadable_pdf_nothing_is_stored_and_the_file_is_named_once(storage):
+    uploads = [
+        Upload(file=io.BytesIO(tiny_pdf()), filename="gut.pdf"),
+        Upload(file=io.BytesIO(POLYGLOT), filename="Rechnung.pdf"),
+        Upload(file=io.BytesIO(HTML), filename="Flyer.html"),
+    ]
+
+    with pytest.raises(ValidationFailed) as caught:
+        attachments_check(uploads)
+
+    problems = caught.value.errors["attachments"]
+    assert len(problems) == 2
+    assert problems[0].startswith("Die Datei „Rechnung.pdf“ ist kein lesbares PDF")
+    assert problems[0].count("Rechnung.pdf") == 1
+    assert problems[1].startswith("„Flyer.html“: Nur PDF-, PNG- und JPEG-Dateien")
+    assert stored_files(storage) == []

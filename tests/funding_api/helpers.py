@@ -7,9 +7,10 @@ import datetime as dt
 from rest_framework.test import APIClient
 
 from tests.funding.factories import next_year
+from tests.pdf import tiny_pdf
 
 BASE = "/api/v1/funding"
-PDF_BYTES = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
+PDF_BYTES = tiny_pdf()  # an upload must open as a PDF with a page
 
 
 def client_for(user=None) -> APIClient:

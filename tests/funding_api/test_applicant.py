@@ -202,6 +202,26 @@ def test_html_renamed_to_pdf_is_refused_and_nothing_is_stored(w):
     assert not Attachment.objects.exists()
 
 
+@pytest.mark.parametrize(
+    "content",
+    [
+        PDF_BYTES[: len(PDF_BYTES) // 2],  # truncated
+        b"Sehr geehrte Damen und Herren,\nanbei unser Angebot.\n",  # a renamed text file
+        b"%PDF-1.4\n<html><script>alert(1)</script></html>\n" + PDF_BYTES[9:],  # polyglot
+    ],
+    ids=["truncated", "renamed-text", "html-polyglot"],
+)
+def test_a_file_that_is_no_readable_pdf_is_refused_by_name_and_nothing_is_stored(w, content):
+    body = create(w)
+    upload = SimpleUploadedFile("Angebot.pdf", content, "application/pdf")
+    response = client_for(w.coordinator_x).post(
+        f"{BASE}/applications/{body['id']}/attachments/", {"file": upload}, format="multipart"
+    )
+    errors = assert_error(response, 422, "validation_error", "file")["errors"]
+    assert errors["file"][0].startswith("Die Datei „Angebot.pdf“ ist kein lesbares PDF: ")
+    assert not Attachment.objects.exists()
+
+
 def test_an_upload_must_be_multipart(w):
     body = create(w)
     response = client_for(w.coordinator_x).post(

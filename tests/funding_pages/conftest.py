@@ -10,8 +10,9 @@ import pytest
 
 from tests.factories import MembershipFactory, OrganisationFactory, TownFactory, VolunteerFactory
 from tests.funding.factories import ApplicationFactory, ProgrammeYearFactory
+from tests.pdf import tiny_pdf
 
-PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
+PDF = tiny_pdf()  # an upload must open as a PDF with a page
 
 
 @pytest.fixture(autouse=True)

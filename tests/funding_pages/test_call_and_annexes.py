@@ -171,7 +171,7 @@ def test_a_refused_annex_and_a_missing_title_are_named_together_and_nothing_is_s
 
     assert response.status_code == 400
     page = text(response)
-    assert "„rechnung.pdf“: Nur PDF-, PNG- und JPEG-Dateien sind erlaubt." in page
+    assert "Die Datei „rechnung.pdf“ ist kein lesbares PDF: sie beginnt nicht mit" in page
     assert 'href="#id_title"' in page
     assert "Bitte wählen Sie sie erneut aus." in page
     # What was typed stays: the organisation, the block, the town.

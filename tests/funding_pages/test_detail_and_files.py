@@ -228,8 +228,29 @@ def test_an_html_file_renamed_to_pdf_is_refused_and_nothing_is_stored(
 
     assert response.status_code == 422
     page = text(response)
-    assert "Nur PDF-, PNG- und JPEG-Dateien sind erlaubt." in page
+    assert "Die Datei „rechnung.pdf“ ist kein lesbares PDF" in page
     assert 'href="#id_file"' in page  # in the error summary, linked to the field
+    assert not Attachment.objects.exists()
+    assert stored_files(_private_storage) == []
+
+
+@pytest.mark.parametrize(
+    ("name", "content"),
+    [
+        ("Angebot.pdf", PDF[: len(PDF) // 2]),  # truncated
+        ("Angebot.pdf", b"Sehr geehrte Damen und Herren,\nanbei unser Angebot.\n"),
+        ("Angebot.pdf", b"%PDF-1.4\n<html><script>alert(1)</script></html>\n" + PDF[9:]),
+    ],
+    ids=["truncated", "renamed-text", "html-polyglot"],
+)
+def test_a_file_that_is_no_readable_pdf_is_refused_by_name_and_nothing_is_stored(
+    coordinator_client, draft, _private_storage, name, content
+):
+    response = upload(coordinator_client, draft, name, content)
+
+    assert response.status_code == 422
+    assert "Die Datei „Angebot.pdf“ ist kein lesbares PDF" in text(response)
+    assert 'href="#id_file"' in text(response)
     assert not Attachment.objects.exists()
     assert stored_files(_private_storage) == []
 

@@ -28,6 +28,7 @@ from tests.factories import (
     UserFactory,
     VolunteerFactory,
 )
+from tests.pdf import tiny_pdf
 from volunteers.models import Organisation, Town
 
 from .access_matrix import ROLES
@@ -276,7 +277,7 @@ def _funding(users, *, town, org_x) -> dict[str, Any]:
     def annex(application):
         return attachment_add(
             application=application,
-            file=SimpleUploadedFile("Anlage.pdf", FUNDING_LETTER_PDF),
+            file=SimpleUploadedFile("Anlage.pdf", tiny_pdf()),
             filename="Anlage.pdf",
             purpose="application",
             actor=coordinator,

@@ -17,6 +17,8 @@ from __future__ import annotations
 
 from django.core.files.uploadedfile import SimpleUploadedFile
 
+from tests.pdf import tiny_pdf
+
 from .access_matrix import (
     LOGIN,
     METHODS,
@@ -32,7 +34,7 @@ from .access_matrix import (
     staff_page,
 )
 
-PDF = b"%PDF-1.4\n% an annex\n%%EOF\n"
+PDF = tiny_pdf()  # an annex: an upload must open as a PDF with a page
 
 # --- Pages ----------------------------------------------------------------------------------
 
