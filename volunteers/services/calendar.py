@@ -121,8 +121,12 @@ def _calendar(
     calendar.add("x-wr-timezone", "Europe/Berlin")
     if refresh is not None:
         calendar.add("x-published-ttl", refresh)
+    # RFC 5545: exactly one DTSTAMP per VEVENT, in UTC. Event.new() already stamps the moment
+    # of building; the file's one moment replaces it.
+    stamp = stamp.astimezone(dt.UTC).replace(microsecond=0)
     dates: list[dt.date] = []
     for event in events:
+        event.pop("dtstamp", None)
         event.add("dtstamp", stamp)
         calendar.add_component(event)
         dates.append(event.start.date())
