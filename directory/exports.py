@@ -55,14 +55,25 @@ def less_than_three() -> str:
     return _("weniger als 3")
 
 
+def not_shown() -> str:
+    """A count of 3 or more hidden so that a small one cannot be computed from the total."""
+    return _("nicht ausgewiesen")
+
+
+def hidden_label(complement: bool) -> str:
+    return not_shown() if complement else less_than_three()
+
+
 def year_label(year: int | None) -> str:
     return str(year) if year is not None else _("alle Jahre")
 
 
 def _row(figures: TownFigures, name: str | None = None) -> dict:
+    shown = figures.volunteers_shown
     return {
         "name": name if name is not None else figures.name,
         **{column.key: getattr(figures, column.key) for column in figure_columns()[1:]},
+        "volunteers": hidden_label(figures.volunteers_complement) if shown is None else shown,
     }
 
 
@@ -102,7 +113,10 @@ def _decimal(value) -> str:
 
 def _breakdown_lines(prefix: str, rows: Iterable[Breakdown]) -> list[list[str]]:
     return [
-        [f"{prefix}: {row.label}", less_than_three() if row.suppressed else str(row.count)]
+        [
+            f"{prefix}: {row.label}",
+            hidden_label(row.complement) if row.suppressed else str(row.count),
+        ]
         for row in rows
     ]
 
@@ -116,8 +130,9 @@ def town_csv(town: Town, year: int | None) -> bytes:
             [_("Stadt/Gemeinde"), figures.name],
             [_("Jahr"), year_label(year)],
         ]
+        shown = _row(figures)
         for column in figure_columns()[1:]:
-            value = getattr(figures, column.key)
+            value = shown[column.key]
             lines.append([column.label, _decimal(value) if column.kind != "int" else str(value)])
         lines += _breakdown_lines(_("Sprache"), figures.languages)
         lines += _breakdown_lines(_("Tätigkeitsbereich"), figures.activity_areas)
@@ -166,7 +181,7 @@ def overview_xlsx(year: int | None) -> bytes:
             style = bold if index == len(rows) else formats
             for col, column in enumerate(columns):
                 value = row[column.key]
-                if column.kind == "text":
+                if column.kind == "text" or isinstance(value, str):
                     sheet.write_string(index, col, str(value), style["text"])
                 else:
                     sheet.write_number(index, col, float(value), style[column.kind])
@@ -184,7 +199,7 @@ def overview_xlsx(year: int | None) -> bytes:
                     sheet.write_string(line, 0, figures.name)
                     sheet.write_string(line, 1, item.label)
                     if item.suppressed:
-                        sheet.write_string(line, 2, less_than_three())
+                        sheet.write_string(line, 2, hidden_label(item.complement))
                     else:
                         sheet.write_number(line, 2, item.count)
                     line += 1

@@ -16,9 +16,14 @@ pages agree for the same year):
   signed approvals. A proposal nobody signed yet counts as submitted only. With a year, the
   funding year (ProgrammeYear.year).
 
-Small-number suppression: in the language and activity-area breakdowns a count of 1 or 2 is
-never handed out (Breakdown.count is None, shown as "weniger als 3"), so that no volunteer of a
-small town becomes identifiable by a rare language. The totals stay exact.
+Small-number suppression, so that no volunteer of a small town can be singled out:
+- a town's number of volunteers of 1 or 2 is shown as "weniger als 3"
+  (TownFigures.volunteers_shown is None; `volunteers` stays exact for the district total);
+- in the language and activity-area breakdowns a count of 1 or 2 is never handed out
+  (Breakdown.count is None, shown as "weniger als 3");
+- complementary suppression: where exactly one cell of a breakdown (or one town of the
+  overview) is hidden, the smallest shown one is hidden too ("nicht ausgewiesen"), so the
+  hidden cell cannot be worked out from the total and the other cells.
 
 A constant number of queries whatever the number of towns: one aggregate per figure, grouped
 by town, merged here (tests/directory_figures/test_selectors.py).
@@ -66,6 +71,8 @@ class Breakdown:
     key: str
     label: str
     count: int | None
+    # Hidden although 3 or more: the complement of a single small cell ("nicht ausgewiesen").
+    complement: bool = False
 
     @property
     def suppressed(self) -> bool:
@@ -79,6 +86,10 @@ class TownFigures:
     name: str
     slug: str = ""
     volunteers: int = 0
+    # What pages and exports show: None for "weniger als 3", or for "nicht ausgewiesen" when
+    # volunteers_complement is set (see the module docstring).
+    volunteers_shown: int | None = 0
+    volunteers_complement: bool = False
     languages: list[Breakdown] = field(default_factory=list)
     activity_areas: list[Breakdown] = field(default_factory=list)
     requests_published: int = 0
@@ -129,10 +140,41 @@ def suppress(count: int) -> int | None:
     return None if 0 < count < SUPPRESS_BELOW else count
 
 
+def hide_complement(counts: dict, hidden: set) -> set:
+    """The keys to hide: `hidden`, plus the smallest shown non-zero count when exactly one is
+    hidden (a single hidden cell could be computed from the total and the others)."""
+    if len(hidden) != 1:
+        return set(hidden)
+    shown = sorted((n, str(key)) for key, n in counts.items() if n and key not in hidden)
+    if not shown:
+        return set(hidden)
+    smallest = shown[0][1]
+    return set(hidden) | {key for key in counts if str(key) == smallest}
+
+
 def _breakdown(counts: dict[str, int], labels: dict[str, str]) -> list[Breakdown]:
     """Largest first (suppressed ones last, by label), so the order tells nothing either."""
-    rows = [Breakdown(key, labels.get(key, key), suppress(n)) for key, n in counts.items() if n]
+    counts = {key: n for key, n in counts.items() if n}
+    hidden = hide_complement(counts, {key for key, n in counts.items() if suppress(n) is None})
+    rows = [
+        Breakdown(
+            key,
+            labels.get(key, key),
+            None if key in hidden else n,
+            complement=key in hidden and suppress(n) is not None,
+        )
+        for key, n in counts.items()
+    ]
     return sorted(rows, key=lambda b: (b.count is None, -(b.count or 0), b.label.lower()))
+
+
+def _suppress_volunteers(figures: list[TownFigures]) -> None:
+    """Each town's volunteers_shown, with the complement hidden across the towns listed."""
+    counts = {index: f.volunteers for index, f in enumerate(figures)}
+    hidden = hide_complement(counts, {index for index, n in counts.items() if suppress(n) is None})
+    for index, f in enumerate(figures):
+        f.volunteers_shown = None if index in hidden else f.volunteers
+        f.volunteers_complement = index in hidden and suppress(f.volunteers) is not None
 
 
 def _figures(*, towns: Iterable[Town] | None, year: int | None) -> FiguresOverview:
@@ -288,6 +330,8 @@ def _figures(*, towns: Iterable[Town] | None, year: int | None) -> FiguresOvervi
         figures.activity_areas = _breakdown(area_counts.get(key, {}), area_labels)
         total.add(figures)
     has_unknown = not unknown.is_empty or unknown.languages or unknown.activity_areas
+    _suppress_volunteers([*rows.values(), *([unknown] if has_unknown else [])])
+    total.volunteers_shown = suppress(total.volunteers)
     return FiguresOverview(
         year=year,
         rows=list(rows.values()),

@@ -9,8 +9,15 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from directory.selectors_figures import all_towns_figures, suppress, town_figures
+from directory.selectors_figures import (
+    all_towns_figures,
+    hide_complement,
+    suppress,
+    town_figures,
+)
 from tests.factories import TownFactory
+from tests.volunteers_staff.conftest import make_volunteer
+from volunteers.models import LanguageLevel
 from volunteers.selectors_staff import town_overview
 
 from .conftest import FUNDING_YEAR, THIS_YEAR
@@ -56,13 +63,52 @@ def test_all_years_include_last_years_request_and_hours(district):
 def test_small_counts_in_breakdowns_are_suppressed_and_totals_stay_exact(district):
     figures = town_figures(district.ahlen, THIS_YEAR)
     assert breakdown(figures.languages) == {"de": 5, "ar": 3, "uk": None, "fa": None}
-    assert breakdown(figures.activity_areas) == {"begleitung": 4, "sprachfoerderung": None}
+    # Two languages are small: neither can be worked out, the others stay. One area is
+    # small: with "Begleitung 4" shown, 5 volunteers minus 4 would tell it, so both are hidden.
+    assert breakdown(figures.activity_areas) == {"begleitung": None, "sprachfoerderung": None}
+    assert [row.complement for row in figures.activity_areas] == [True, False]
     assert [row.label for row in figures.languages[:2]] == ["Deutsch", "Arabisch"]
     assert all(row.suppressed for row in figures.languages[2:])
-    assert figures.volunteers == 5  # the total is exact
+    assert not any(row.complement for row in figures.languages)
+    assert figures.volunteers_shown == 5
     telgte = town_figures(district.telgte, THIS_YEAR)
-    assert telgte.volunteers == 1
+    assert telgte.volunteers_shown is None and not telgte.volunteers_complement  # a town of 1
     assert breakdown(telgte.languages) == {"fa": None}
+
+
+def test_a_town_of_two_volunteers_shows_less_than_three(district):
+    make_volunteer("Zweite Person", town=district.telgte, languages={"fa": LanguageLevel.NATIVE})
+    telgte = town_figures(district.telgte, THIS_YEAR)
+    assert telgte.volunteers == 2 and telgte.volunteers_shown is None
+    assert breakdown(telgte.languages) == {"fa": None}
+
+
+def test_a_hidden_town_cannot_be_computed_from_the_district_total(district):
+    """Telgte (1) is hidden; with Ahlen (5) shown, 6 - 5 would give it away, so Ahlen is
+    "nicht ausgewiesen" too. Beelen (0) reveals nothing and stays."""
+    overview = all_towns_figures(THIS_YEAR)
+    rows = {row.name: row for row in overview.rows}
+    assert rows["Telgte"].volunteers_shown is None and not rows["Telgte"].volunteers_complement
+    assert rows["Ahlen"].volunteers_shown is None and rows["Ahlen"].volunteers_complement
+    assert rows["Beelen"].volunteers_shown == 0
+    assert overview.total.volunteers_shown == 6
+    hidden = [row for row in overview.rows if row.volunteers_shown is None]
+    assert len(hidden) != 1
+
+
+@pytest.mark.parametrize(
+    ("counts", "hidden"),
+    [
+        ({"a": 5, "b": 1, "c": 0}, {"a", "b"}),  # one small: the smallest shown goes too
+        ({"a": 5, "b": 4, "c": 2}, {"b", "c"}),
+        ({"a": 5, "b": 1, "c": 2}, {"b", "c"}),  # two small: nothing more to hide
+        ({"a": 5, "b": 7}, set()),
+        ({"a": 1}, {"a"}),  # a town of one: nothing else to hide
+    ],
+)
+def test_hide_complement(counts, hidden):
+    small = {key for key, n in counts.items() if suppress(n) is None}
+    assert hide_complement(counts, small) == hidden
 
 
 @pytest.mark.parametrize(("count", "shown"), [(0, 0), (1, None), (2, None), (3, 3), (40, 40)])
