@@ -9,6 +9,7 @@ from decimal import Decimal
 from django.contrib.contenttypes.models import ContentType
 from django.db.models import Prefetch, QuerySet, Sum
 
+from backend.conflicts import REFUSED
 from backend.models import StatusChange
 
 from .models import Application, BuildingBlock, CostLine, ProgrammeYear
@@ -97,13 +98,15 @@ def application_history(
     application: Application, *, for_applicant: bool = False
 ) -> list[StatusChange]:
     """The audit trail of a case (actor, time, from, to, note), oldest first. For the
-    applicant the notes of internal review steps are blanked (in memory, never stored)."""
-    rows = list(
-        StatusChange.objects.filter(
-            content_type=ContentType.objects.get_for_model(Application),
-            object_id=application.pk,
-        ).select_related("actor")
-    )
+    applicant the notes of internal review steps are blanked (in memory, never stored) and
+    refused steps (backend.conflicts: a conflict of interest changed nothing) left out."""
+    rows = StatusChange.objects.filter(
+        content_type=ContentType.objects.get_for_model(Application),
+        object_id=application.pk,
+    ).select_related("actor")
+    if for_applicant:
+        rows = rows.exclude(to_status=REFUSED)
+    rows = list(rows)
     if for_applicant:
         for row in rows:
             if (row.from_status, row.to_status) in INTERNAL_STEPS:

@@ -13,6 +13,7 @@ from django.db.models import F, Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from backend.conflicts import records_refusals, refuse_if_biased
 from backend.errors import CapacityExceeded, ConflictError, InvalidTransition, ValidationFailed
 from backend.status import transition
 from notifications.services import notify
@@ -62,11 +63,15 @@ def payment_request(
     )
 
 
+@records_refusals
 @transaction.atomic
 def payment_mark_paid(*, payment: Payment, actor: User) -> Payment:
-    """Staff record a requested payment as paid; it counts against the pots' paid figures."""
+    """Staff record a requested payment as paid; it counts against the pots' paid figures.
+    Nobody records a payment to an organisation they are a member of or registered
+    (ConflictOfInterest; an audit row on the payment, nothing else changes)."""
     if not is_funding_staff(actor):
         raise PermissionDenied
+    refuse_if_biased(payment, actor=actor, organisation=payment.application.organisation)
     application = Application.objects.select_for_update().get(pk=payment.application_id)
     locked = Payment.objects.select_for_update().get(pk=payment.pk)
     if locked.status != Payment.Status.REQUESTED:

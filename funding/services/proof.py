@@ -16,6 +16,7 @@ from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
+from backend.conflicts import records_refusals, refuse_if_biased
 from backend.errors import ConflictError, ValidationFailed
 from backend.status import transition
 from notifications.services import dedupe_keys_taken, notify
@@ -84,12 +85,15 @@ def proof_submit(
     application.status = locked.status
 
 
+@records_refusals
 @transaction.atomic
 def proof_return(*, application: Application, message: str, actor: User) -> int:
     """Staff send the proof of use back for corrections (status approved again). Returns how
-    many coordinators are emailed."""
+    many coordinators are emailed. ConflictOfInterest for a member or the registrant of the
+    organisation (an audit row, nothing else changes)."""
     if not is_funding_staff(actor):
         raise PermissionDenied
+    refuse_if_biased(application, actor=actor, organisation=application.organisation)
     if not message.strip():
         raise ValidationFailed(_("Bitte schreiben Sie, was fehlt."), field="message")
     locked = Application.objects.select_for_update().get(pk=application.pk)
@@ -111,15 +115,18 @@ def proof_return(*, application: Application, message: str, actor: User) -> int:
     return len(coordinators)
 
 
+@records_refusals
 @transaction.atomic
 def application_close(
     *, application: Application, actor: User, repayment: Decimal = ZERO, note: str = ""
 ) -> None:
     """Staff accept the proof of use and close the case. `repayment` is money the organisation
     must pay back (up to what was paid). Money approved but never paid, and the repayment,
-    return to the pot. Open payment requests are cancelled."""
+    return to the pot. Open payment requests are cancelled. ConflictOfInterest for a member or
+    the registrant of the organisation (an audit row, nothing else changes)."""
     if not is_funding_staff(actor):
         raise PermissionDenied
+    refuse_if_biased(application, actor=actor, organisation=application.organisation)
     locked = Application.objects.select_for_update().get(pk=application.pk)
     if locked.status != Application.Status.PROOF_SUBMITTED:
         raise ConflictError(_("Abschließen geht erst nach dem Verwendungsnachweis."))

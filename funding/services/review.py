@@ -21,6 +21,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from backend.accounts.roles import has_mfa, is_ki_lead, ki_leads
+from backend.conflicts import records_refusals, refuse_if_biased
 from backend.errors import ConflictError, InvalidTransition, ValidationFailed
 from backend.status import transition
 from notifications.services import notify
@@ -67,26 +68,36 @@ def _require_staff(actor: User) -> None:
         raise PermissionDenied
 
 
+def _refuse_if_biased(application: Application, actor: User) -> None:
+    """Nobody who is a member of the applying organisation, or registered it, takes a step
+    on its case (ConflictOfInterest; the refusal is an audit row on the case)."""
+    refuse_if_biased(application, actor=actor, organisation=application.organisation)
+
+
 def _sync(application: Application, locked: Application) -> None:
     """Copy the locked row's state back to the caller's instance."""
     for field in locked._meta.concrete_fields:
         setattr(application, field.attname, getattr(locked, field.attname))
 
 
+@records_refusals
 @transaction.atomic
 def note_add(*, application: Application, text: str, actor: User) -> InternalNote:
     """An internal note on the case (staff only, never shown to the applicant)."""
     _require_staff(actor)
+    _refuse_if_biased(application, actor)
     text = text.strip()
     if not text:
         raise ValidationFailed(_("Die Notiz ist leer."), field="text")
     return InternalNote.objects.create(application=application, author=actor, text=text[:5000])
 
 
+@records_refusals
 @transaction.atomic
 def checklist_update(*, application: Application, checked: set[str], actor: User) -> None:
     """Record which checklist items the reviewer confirmed."""
     _require_staff(actor)
+    _refuse_if_biased(application, actor)
     unknown = set(checked) - set(CHECKLIST)
     if unknown:
         raise ValidationFailed(_("Unbekannter Prüfpunkt."), field="checklist")
@@ -98,12 +109,14 @@ def checklist_update(*, application: Application, checked: set[str], actor: User
     application.checklist = locked.checklist
 
 
+@records_refusals
 @transaction.atomic
 def application_request_changes(*, application: Application, message: str, actor: User) -> int:
     """Send the application back to the applicant with a message; they edit and resubmit.
     The message is in the history and in the e-mail. Returns how many coordinators are
     emailed."""
     _require_staff(actor)
+    _refuse_if_biased(application, actor)
     message = message.strip()
     if not message:
         raise ValidationFailed(_("Bitte schreiben Sie, was geändert werden soll."), field="message")
@@ -223,6 +236,7 @@ def _proposal_fields(
     return fields, note
 
 
+@records_refusals
 def decision_propose_check(
     *,
     application: Application,
@@ -235,6 +249,7 @@ def decision_propose_check(
     """What decision_propose would write, without writing it: the confirmation step. Raises
     what decision_propose raises (PermissionDenied, ValidationFailed, ConflictError)."""
     _require_staff(actor)
+    _refuse_if_biased(application, actor)
     current = (
         Application.objects.select_related("programme_year__programme", "block")
         .filter(pk=application.pk)
@@ -256,6 +271,7 @@ def decision_propose_check(
     )
 
 
+@records_refusals
 @transaction.atomic
 def decision_propose(
     *,
@@ -270,6 +286,7 @@ def decision_propose(
     reasons). A KI lead other than the proposer signs it; every other active KI lead is told
     (in-app and by email, once per proposal). Returns how many leads were told."""
     _require_staff(actor)
+    _refuse_if_biased(application, actor)
     locked = _lock(application)
     fields, note = _proposal_fields(
         locked, decision=decision, amount=amount, conditions=conditions, reasons=reasons
@@ -312,10 +329,12 @@ def _tell_leads(application: Application, *, proposer: User) -> int:
     return told
 
 
+@records_refusals
 @transaction.atomic
 def decision_send_back(*, application: Application, note: str, actor: User) -> None:
     """A lead (or the proposer) sends a proposal back to review instead of signing it."""
     _require_staff(actor)
+    _refuse_if_biased(application, actor)
     locked = _lock(application)
     if locked.status != Application.Status.PROPOSED:
         # SUBMITTED is also reachable from a draft: without this check "sending back" would
@@ -369,6 +388,7 @@ def _same_proposal(application: Application, proposal: str) -> None:
         )
 
 
+@records_refusals
 def decision_sign_check(
     *, application: Application, actor: User, proposal: str = ""
 ) -> DecisionPreview:
@@ -377,6 +397,7 @@ def decision_sign_check(
     less left than the approval)."""
     if not (is_ki_lead(actor) and has_mfa(actor)):
         raise PermissionDenied
+    _refuse_if_biased(application, actor)
     current = (
         Application.objects.select_related("programme_year__programme", "block")
         .filter(pk=application.pk)
@@ -401,6 +422,7 @@ def decision_sign_check(
     )
 
 
+@records_refusals
 @transaction.atomic
 def decision_sign(*, application: Application, actor: User, proposal: str = "") -> int:
     """A KI lead signs the proposed decision (never their own proposal).
@@ -413,6 +435,7 @@ def decision_sign(*, application: Application, actor: User, proposal: str = "") 
     """
     if not (is_ki_lead(actor) and has_mfa(actor)):
         raise PermissionDenied
+    _refuse_if_biased(application, actor)
     locked = _lock(application)
     _sign_refusal(locked, actor)
     _same_proposal(locked, proposal)

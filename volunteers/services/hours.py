@@ -16,6 +16,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from backend.conflicts import OWN_HOURS, records_refusals, refuse
 from backend.errors import DomainError, InvalidTransition, ValidationFailed
 from backend.status import transition
 from notifications.services import notify
@@ -69,10 +70,21 @@ def hours_log(*, assignment: Assignment, actor, date: dt.date, hours, note: str 
 def _review(entry: HoursEntry, actor, to: str) -> HoursEntry:
     if not can_review_hours(actor, entry):
         raise PermissionDenied
+    if entry.assignment.volunteer_id == actor.pk:
+        refuse(
+            entry,
+            actor=actor,
+            rule=OWN_HOURS,
+            message=_(
+                "Interessenkonflikt: Eigene Stunden bestätigt oder lehnt eine andere Person "
+                "der Koordination ab, nicht Sie selbst."
+            ),
+        )
     transition(entry, to=to, actor=actor, reviewed_by=actor, reviewed_at=timezone.now())
     return entry
 
 
+@records_refusals
 @transaction.atomic
 def hours_confirm(*, entry: HoursEntry, actor) -> HoursEntry:
     _review(entry, actor, HoursEntry.Status.CONFIRMED)
@@ -92,6 +104,7 @@ def hours_confirm(*, entry: HoursEntry, actor) -> HoursEntry:
     return entry
 
 
+@records_refusals
 @transaction.atomic
 def hours_reject(*, entry: HoursEntry, actor) -> HoursEntry:
     return _review(entry, actor, HoursEntry.Status.REJECTED)
@@ -121,8 +134,8 @@ def _refusal(entry: HoursEntry, exc: Exception) -> str:
 def hours_confirm_many(*, entries: list[HoursEntry], actor) -> HoursConfirmations:
     """Confirm the entries the coordinator saw ("Alle bestätigen"), each through
     hours_confirm in its own transaction: an entry that cannot be confirmed (answered by a
-    colleague meanwhile, not the actor's to review) does not stop the others and is
-    returned with the reason. Nothing is refused silently."""
+    colleague meanwhile, not the actor's to review, the actor's own hours) does not stop the
+    others and is returned with the reason. Nothing is refused silently."""
     result = HoursConfirmations()
     for entry in entries:
         try:

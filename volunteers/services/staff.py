@@ -20,6 +20,7 @@ from django.urls import reverse
 from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 
+from backend.conflicts import records_refusals, refuse_if_biased
 from backend.errors import ConflictError, ValidationFailed
 from backend.models import StatusChange
 from notifications.services import notify
@@ -86,6 +87,7 @@ def _already_decided(organisation_id: int, name: str) -> ConflictError:
     )
 
 
+@records_refusals
 @transaction.atomic
 def organisation_verify(*, organisation: Organisation, actor: User) -> Organisation:
     """Pending (or rejected, after a correction) -> verified: the organisation may now post
@@ -94,9 +96,11 @@ def organisation_verify(*, organisation: Organisation, actor: User) -> Organisat
     Sets verified_at/verified_by by a conditional UPDATE (so two staff clicking at once verify
     once), writes the audit row and puts an email to every active coordinator into the outbox;
     `organisation.emailed` lists them afterwards (empty: nobody could be told). Raises
-    PermissionDenied (not KI staff with two-factor) and ConflictError (already verified; then
-    nothing changes)."""
+    PermissionDenied (not KI staff with two-factor), ConflictError (already verified; then
+    nothing changes) and ConflictOfInterest (the actor is a member or the registrant; an audit
+    row, nothing else changes)."""
     _require_staff(actor)
+    refuse_if_biased(organisation, actor=actor, organisation=organisation)
     now = timezone.now()
     was_rejected = Organisation.objects.filter(
         pk=organisation.pk, verified_at__isnull=True, rejected_at__isnull=False
@@ -145,6 +149,7 @@ def organisation_verify(*, organisation: Organisation, actor: User) -> Organisat
 REJECTION_REASON_MAX = 2000
 
 
+@records_refusals
 @transaction.atomic
 def organisation_reject(*, organisation: Organisation, reason: str, actor: User) -> Organisation:
     """Pending -> rejected, with a reason: the organisation may not post help requests or
@@ -154,8 +159,10 @@ def organisation_reject(*, organisation: Organisation, reason: str, actor: User)
 
     A conditional UPDATE decides once between two staff acting at the same moment; the audit
     row keeps the reason. Raises PermissionDenied, ValidationFailed (no reason, too long) and
-    ConflictError (already verified or rejected; nothing changes)."""
+    ConflictError (already verified or rejected; nothing changes), ConflictOfInterest (the
+    actor is a member or the registrant; an audit row, nothing else changes)."""
     _require_staff(actor)
+    refuse_if_biased(organisation, actor=actor, organisation=organisation)
     reason = reason.strip()
     if not reason:
         raise ValidationFailed(
