@@ -59,6 +59,7 @@ from .services import applications as application_services
 from .services import attachments as attachment_services
 from .services import payments as payment_services
 from .services import proof as proof_services
+from .services.access import file_download_log
 from .services.budget import format_euro
 from .services.letters import letter_filename, letter_pdf
 
@@ -830,6 +831,12 @@ def attachment_download(request, pk: int):
         filename=attachment.filename,
         content_type=attachment.content_type,
     )
+    file_download_log(
+        file=attachment,
+        filename=attachment.filename,
+        actor=request.user,
+        purpose="funding:attachment_download",
+    )
     return _download(response)
 
 
@@ -861,6 +868,12 @@ def letter_download(request, pk: int):
     letter.application = application
     response = HttpResponse(letter_pdf(letter=letter), content_type="application/pdf")
     response["Content-Disposition"] = f'attachment; filename="{letter_filename(letter)}"'
+    file_download_log(
+        file=letter,
+        filename=letter_filename(letter),
+        actor=request.user,
+        purpose="funding:letter_download",
+    )
     return _download(response)
 
 

@@ -59,6 +59,7 @@ from funding.selectors import (
     budget_overview,
     open_programme_years,
 )
+from funding.services.access import file_download_log
 from funding.services.applications import (
     ApplicationData,
     CostLineData,
@@ -719,8 +720,15 @@ class ApplicationViewSet(ApplicationReviewMixin, viewsets.GenericViewSet):
         if letter is None:
             raise Http404
         letter.application = application
+        content = letter_pdf(letter=letter)
+        file_download_log(
+            file=letter,
+            filename=letter_filename(letter),
+            actor=request.user,
+            purpose="v1:funding-application-letter",
+        )
         return _download(
-            BytesIO(letter_pdf(letter=letter)),
+            BytesIO(content),
             filename=letter_filename(letter),
             content_type="application/pdf",
         )
@@ -799,11 +807,14 @@ class AttachmentViewSet(viewsets.GenericViewSet):
     def retrieve(self, request, pk=None, **kwargs):
         """The file, as a download with the type recognised on upload."""
         attachment = self._get(pk)
-        return _download(
-            attachment_open(attachment),
+        file = attachment_open(attachment)
+        file_download_log(
+            file=attachment,
             filename=attachment.filename,
-            content_type=attachment.content_type,
+            actor=request.user,
+            purpose="v1:funding-attachment-detail",
         )
+        return _download(file, filename=attachment.filename, content_type=attachment.content_type)
 
     @extend_schema(responses={204: None})
     def destroy(self, request, pk=None, **kwargs):
