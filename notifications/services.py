@@ -252,9 +252,9 @@ class _Checks:
         kinds = {row.kind for row in rows}
         self.consents = (
             set(
-                Consent.objects.filter(
-                    user_id__in=users, kind__in=consents, withdrawn_at__isnull=True
-                ).values_list("user_id", "kind")
+                Consent.objects.in_force()
+                .filter(user_id__in=users, kind__in=consents)
+                .values_list("user_id", "kind")
             )
             if users and consents
             else set()

@@ -17,10 +17,11 @@ def organisation_list_public() -> QuerySet[Organisation]:
 
 
 def consent_is_active(*, user, kind: str) -> bool:
-    """Whether the user currently holds this consent (the ledger's open row)."""
+    """Whether the user currently holds this consent: the ledger's open row, given to the
+    current material version of the text (Consent.objects.in_force)."""
     from .models import Consent
 
-    return Consent.objects.filter(user=user, kind=kind, withdrawn_at__isnull=True).exists()
+    return Consent.objects.in_force().filter(user=user, kind=kind).exists()
 
 
 def help_request_list_public(*, town: str = "", activity: str = "", language: str = ""):

@@ -229,8 +229,8 @@ def help_request_helpers(*, help_request: HelpRequest) -> list[Assignment]:
         help_request.assignments.select_related("volunteer__volunteer_profile")
         .annotate(
             shares_phone=Exists(
-                Consent.objects.filter(
-                    user=OuterRef("volunteer"), kind=Consent.Kind.PHONE, withdrawn_at__isnull=True
+                Consent.objects.in_force().filter(
+                    user=OuterRef("volunteer"), kind=Consent.Kind.PHONE
                 )
             ),
             order=order,

@@ -213,9 +213,7 @@ def volunteer_facts_for_staff(*, profile: VolunteerProfile, year: int) -> dict:
     """The volunteer's active consents, confirmed assignments and confirmed hours this year
     (three queries)."""
     user = profile.user
-    consents = set(
-        Consent.objects.filter(user=user, withdrawn_at__isnull=True).values_list("kind", flat=True)
-    )
+    consents = set(Consent.objects.in_force().filter(user=user).values_list("kind", flat=True))
     confirmed = Assignment.objects.filter(
         volunteer=user, status=Assignment.Status.CONFIRMED
     ).count()

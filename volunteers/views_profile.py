@@ -248,9 +248,7 @@ def profile(request):
     )
     if own is None:
         return redirect("volunteers:onboarding", step=1)
-    active = {
-        c.kind: c for c in Consent.objects.filter(user=request.user, withdrawn_at__isnull=True)
-    }
+    active = {c.kind: c for c in Consent.objects.in_force().filter(user=request.user)}
     fz_state, fz_date = fuehrungszeugnis_state(request.user)
     grid = [
         (weekday, [own.available(day, part) for part in range(len(DAY_PARTS))])
@@ -320,15 +318,18 @@ def consents(request):
     kinds = []
     for kind in Consent.Kind:
         history = [row for row in rows if row.kind == kind.value]
-        active = next((row for row in history if row.withdrawn_at is None), None)
+        open_row = next((row for row in history if row.withdrawn_at is None), None)
         version = consent_text_version(kind)
+        # Given to an earlier material version of the text: no longer counts, asked again.
+        # An editorial change of the wording keeps the consent in force.
+        outdated = open_row is not None and not open_row.in_force
         kinds.append(
             {
                 "kind": kind,
                 "text": CONSENT_TEXTS[kind],
                 "version": version,
-                "active": active,
-                "outdated": active is not None and active.text_version != version,
+                "active": None if outdated else open_row,
+                "outdated": outdated,
                 "history": history,
             }
         )

@@ -70,7 +70,7 @@ class AssignmentFactory(factory.django.DjangoModelFactory):
 
     class Params:
         invited = factory.Trait(status=Assignment.Status.INVITED)
-        offered = factory.Trait(status=Assignment.Status.OFFERED)
+        offered = factory.Trait(status=Assignment.Status.OFFERED, is_offer=True)
         confirmed = factory.Trait(
             status=Assignment.Status.CONFIRMED,
             responded_at=factory.LazyFunction(timezone.now),

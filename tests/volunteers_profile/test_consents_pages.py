@@ -47,8 +47,8 @@ def test_consents_page_lists_each_consent_with_text_state_and_history(volunteer_
     assert f'action="{give_url("digest")}"' in html  # not given: a button to give it
 
 
-def test_a_consent_to_an_older_text_asks_to_consent_again(volunteer_client, volunteer):
-    Consent.objects.create(user=volunteer, kind=CONTACT, text_version="0" * 64)
+def test_a_consent_to_a_materially_older_text_asks_to_consent_again(volunteer_client, volunteer):
+    Consent.objects.create(user=volunteer, kind=CONTACT, text_version="0" * 64, material_version=0)
     html = volunteer_client.get(reverse("volunteers:consents")).content.decode()
     assert "Der Text hat sich geändert" in html
     assert f'action="{give_url("contact")}"' in html

@@ -105,9 +105,7 @@ class ProfileSerializer(serializers.ModelSerializer):
     def get_consents(self, obj) -> list[str]:
         """The consents given and not withdrawn (contact, digest, phone)."""
         return sorted(
-            Consent.objects.filter(user=obj.user_id, withdrawn_at__isnull=True).values_list(
-                "kind", flat=True
-            )
+            Consent.objects.in_force().filter(user=obj.user_id).values_list("kind", flat=True)
         )
 
     @extend_schema_field(OnboardingSerializer)
@@ -167,7 +165,7 @@ def _save(profile: VolunteerProfile, data: dict) -> None:
         radius = data.get("travel_radius_km", profile.travel_radius_km)
         profile_save_availability(profile=profile, slots=_slots(mask), travel_radius_km=radius)
     if "phone" in data or "consents" in data:
-        active = Consent.objects.filter(user=profile.user, withdrawn_at__isnull=True)
+        active = Consent.objects.in_force().filter(user=profile.user)
         consents = data.get("consents", active.values_list("kind", flat=True))
         phone = data.get("phone", profile.phone)
         profile_save_contact(profile=profile, phone=phone, consents=set(consents))

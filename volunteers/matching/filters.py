@@ -40,11 +40,7 @@ def contactable_profiles() -> QuerySet[VolunteerProfile]:
     """Volunteers a coordinator may find: active account with a verified address, finished
     onboarding, and the consent to be contacted (the ledger's open row)."""
     return VolunteerProfile.objects.filter(
-        Exists(
-            Consent.objects.filter(
-                user=OuterRef("user"), kind=Consent.Kind.CONTACT, withdrawn_at__isnull=True
-            )
-        ),
+        Exists(Consent.objects.in_force().filter(user=OuterRef("user"), kind=Consent.Kind.CONTACT)),
         Exists(
             EmailAddress.objects.filter(
                 user=OuterRef("user"), email__iexact=OuterRef("user__email"), verified=True
@@ -177,7 +173,7 @@ def invited_to_limit(*, now: dt.datetime) -> QuerySet[Assignment]:
 
     An uncorrelated subquery: PostgreSQL hashes it once instead of probing per volunteer."""
     return (
-        Assignment.objects.filter(invited_by__isnull=False, created_at__gte=now - BUDGET_WINDOW)
+        Assignment.objects.filter(is_offer=False, created_at__gte=now - BUDGET_WINDOW)
         .values("volunteer")
         .annotate(n=Count("pk"))
         .filter(n__gte=settings.MATCHING_WEEKLY_INVITATIONS)

@@ -42,6 +42,10 @@ class Assignment(models.Model):
     invited_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
+    # Offered by the volunteer themselves (not asked): does not count against the weekly
+    # invitation budget. Kept apart from invited_by, which is emptied when the inviting
+    # account is deleted.
+    is_offer = models.BooleanField(default=False, editable=False)
     message = models.CharField(_("Nachricht"), max_length=500, blank=True)
     decline_reason = models.CharField(
         _("Grund der Absage"),

@@ -172,9 +172,27 @@ class VolunteerLanguage(models.Model):
         return language_name(self.code)
 
 
+# The material version of each consent text (volunteers.services.consents.CONSENT_TEXTS).
+# Raise a kind's number when its text changes what the person agrees to (who sees what, for
+# which purpose): consents given to an earlier number no longer count, and the person is asked
+# again. An editorial change (wording, a typo) keeps the number: consents to the earlier
+# wording still count (the ledger still records the wording's hash in text_version).
+CONSENT_MATERIAL_VERSIONS = {"contact": 1, "digest": 1, "phone": 1}
+
+
+class ConsentQuerySet(models.QuerySet):
+    def in_force(self) -> ConsentQuerySet:
+        """Given, not withdrawn, and to the current material version of its text."""
+        current = models.Q()
+        for kind, version in CONSENT_MATERIAL_VERSIONS.items():
+            current |= models.Q(kind=kind, material_version=version)
+        return self.filter(current, withdrawn_at__isnull=True)
+
+
 class Consent(models.Model):
     """A consent ledger row: which consent, to which text version, given and withdrawn when.
-    Rows are never edited except to set withdrawn_at; giving again writes a new row."""
+    Rows are never edited except to set withdrawn_at; giving again writes a new row. Only
+    rows `in_force()` count (see CONSENT_MATERIAL_VERSIONS)."""
 
     class Kind(models.TextChoices):
         CONTACT = "contact", _("Kontakt für Hilfegesuche")
@@ -186,8 +204,11 @@ class Consent(models.Model):
     )
     kind = models.CharField(_("Einwilligung"), max_length=16, choices=Kind.choices)
     text_version = models.CharField(_("Textversion (SHA-256)"), max_length=64)
+    material_version = models.PositiveSmallIntegerField(default=1, editable=False)
     given_at = models.DateTimeField(_("erteilt am"), default=timezone.now)
     withdrawn_at = models.DateTimeField(_("widerrufen am"), null=True, blank=True)
+
+    objects = ConsentQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("Einwilligung")
@@ -203,6 +224,17 @@ class Consent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.kind} ({self.given_at:%Y-%m-%d})"
+
+    @staticmethod
+    def current_material_version(kind: str) -> int:
+        return CONSENT_MATERIAL_VERSIONS[kind]
+
+    @property
+    def in_force(self) -> bool:
+        """Not withdrawn and given to the current material version of its text."""
+        return self.withdrawn_at is None and self.material_version == (
+            CONSENT_MATERIAL_VERSIONS.get(self.kind)
+        )
 
 
 class FuehrungszeugnisRecord(models.Model):

@@ -19,7 +19,6 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from backend.conflicts import OWN_OFFER, records_refusals, refuse
 from backend.errors import (
     CapacityExceeded,
     ConflictError,
@@ -125,7 +124,9 @@ def assignment_offer(*, help_request: HelpRequest, volunteer, message: str = "")
     """The volunteer offers help on an open request; coordinators are told."""
     locked = _locked_open_request(help_request)
     _check_eligible(locked, volunteer)
-    assignment = _create(locked, volunteer, status=Assignment.Status.OFFERED, message=message)
+    assignment = _create(
+        locked, volunteer, status=Assignment.Status.OFFERED, is_offer=True, message=message
+    )
     for membership in locked.organisation.memberships.select_related("user"):
         notify(
             kind="volunteers.offer_received",
@@ -142,13 +143,14 @@ def assignment_offer(*, help_request: HelpRequest, volunteer, message: str = "")
 
 def _check_invitation_budget(volunteer) -> None:
     """Nobody gets more than MATCHING_WEEKLY_INVITATIONS invitations in seven days, from all
-    organisations together. The volunteer's account row is locked first, so two invitations
-    at the same moment are counted one after the other (the request row is already locked:
-    request, then account, is the order everywhere)."""
+    organisations together. Their own offers of help do not count, and invitations still
+    count when the inviting account was deleted since. The volunteer's account row is locked
+    first, so two invitations at the same moment are counted one after the other (the request
+    row is already locked: request, then account, is the order everywhere)."""
     type(volunteer).objects.select_for_update().filter(pk=volunteer.pk).first()
     since = timezone.now() - BUDGET_WINDOW
     received = Assignment.objects.filter(
-        volunteer=volunteer, invited_by__isnull=False, created_at__gte=since
+        volunteer=volunteer, is_offer=False, created_at__gte=since
     ).count()
     if received >= settings.MATCHING_WEEKLY_INVITATIONS:
         raise CapacityExceeded(
@@ -235,27 +237,14 @@ def assignments_invite_many(
     return result
 
 
-@records_refusals
 @transaction.atomic
 def assignment_accept(*, assignment: Assignment, actor, via_link: bool = False) -> Assignment:
     """Confirm an invitation (the volunteer) or an offer (a coordinator).
 
     Locks the help request row first; raises CapacityExceeded when it is full, ConflictError
-    when the assignment was already answered, PermissionDenied for the wrong side,
-    ConflictOfInterest when a coordinator would accept their own offer (audit row, nothing
-    else changes)."""
+    when the assignment was already answered, PermissionDenied for the wrong side."""
     if not via_link and not can_answer_assignment(actor, assignment):
         raise PermissionDenied
-    if assignment.status == Assignment.Status.OFFERED and assignment.volunteer_id == actor.pk:
-        refuse(
-            assignment,
-            actor=actor,
-            rule=OWN_OFFER,
-            message=_(
-                "Interessenkonflikt: Ihr eigenes Hilfsangebot nimmt eine andere Person der "
-                "Koordination an, nicht Sie selbst."
-            ),
-        )
     help_request = HelpRequest.objects.select_for_update().get(pk=assignment.help_request_id)
     assignment = Assignment.objects.select_for_update().get(pk=assignment.pk)
     if assignment.status not in (Assignment.Status.INVITED, Assignment.Status.OFFERED):

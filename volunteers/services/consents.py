@@ -1,5 +1,7 @@
 """The consent ledger. The text a person agreed to is identified by the hash of its German
-wording, so a changed text is a new version that must be agreed to again."""
+wording and by its material version (volunteers.models.people.CONSENT_MATERIAL_VERSIONS):
+after a material change the person is asked again and the old consent no longer counts;
+after an editorial change (a new hash, the same material version) it still counts."""
 
 from __future__ import annotations
 
@@ -12,6 +14,8 @@ from django.utils.translation import gettext_lazy as _
 
 from volunteers.models import Consent
 
+# After a change of a text that alters what the person agrees to, raise its number in
+# CONSENT_MATERIAL_VERSIONS (volunteers/models/people.py); for an editorial change, do not.
 CONSENT_TEXTS = {
     Consent.Kind.CONTACT: _(
         "Ich bin einverstanden, dass Initiativen und das Kommunale Integrationszentrum mich "
@@ -41,15 +45,18 @@ def consent_text_version(kind: str) -> str:
 def consent_give(*, user, kind: str) -> Consent:
     """Record the consent to the current text; a no-op when it is already given to it."""
     version = consent_text_version(kind)
+    material = Consent.current_material_version(kind)
     # Lock the person's row: a double click must not insert two open rows.
     get_user_model().objects.select_for_update().filter(pk=user.pk).first()
     current = Consent.objects.filter(user=user, kind=kind, withdrawn_at__isnull=True).first()
     if current is not None:
-        if current.text_version == version:
+        if current.text_version == version and current.material_version == material:
             return current
         current.withdrawn_at = timezone.now()
         current.save(update_fields=["withdrawn_at"])
-    return Consent.objects.create(user=user, kind=kind, text_version=version)
+    return Consent.objects.create(
+        user=user, kind=kind, text_version=version, material_version=material
+    )
 
 
 @transaction.atomic

@@ -26,9 +26,7 @@ CHUNK = 100  # volunteers per task
 
 def digest_recipients() -> list[int]:
     """Ids of volunteers who want the digest: active, onboarding complete, DIGEST consent."""
-    consenting = Consent.objects.filter(
-        user=OuterRef("user"), kind=Consent.Kind.DIGEST, withdrawn_at__isnull=True
-    )
+    consenting = Consent.objects.in_force().filter(user=OuterRef("user"), kind=Consent.Kind.DIGEST)
     return list(
         VolunteerProfile.objects.filter(
             Exists(consenting), user__is_active=True, onboarding_completed_at__isnull=False
