@@ -54,15 +54,46 @@ class Kind:
     in_app: Promise | str = ""
     # The context key holding the URL of the thing concerned.
     link: str = ""
+    # Sent to an address the platform has not verified (an address typed at sign-up or by
+    # another user): such emails carry no text another user chose. The rendering leaves out
+    # the recipient's display name, and the sender puts no free text into the context.
+    unverified_address: bool = False
 
 
 KINDS: tuple[Kind, ...] = (
     # --- Account --------------------------------------------------------------------------
-    Kind("account.email_confirmation", _("E-Mail-Adresse bestätigen"), Audience.ACCOUNT),
-    Kind("account.email_confirmation_signup", _("Registrierung bestätigen"), Audience.ACCOUNT),
-    Kind("account.password_reset_key", _("Passwort zurücksetzen"), Audience.ACCOUNT),
-    Kind("account.account_already_exists", _("Konto besteht bereits"), Audience.ACCOUNT),
-    Kind("account.unknown_account", _("Kein Konto zu dieser Adresse"), Audience.ACCOUNT),
+    Kind(
+        "account.email_confirmation",
+        _("E-Mail-Adresse bestätigen"),
+        Audience.ACCOUNT,
+        unverified_address=True,
+    ),
+    Kind(
+        "account.email_confirmation_signup",
+        _("Registrierung bestätigen"),
+        Audience.ACCOUNT,
+        unverified_address=True,
+    ),
+    # A reset or an "account exists" note may go to an address of the account that was never
+    # confirmed: no display name in them either.
+    Kind(
+        "account.password_reset_key",
+        _("Passwort zurücksetzen"),
+        Audience.ACCOUNT,
+        unverified_address=True,
+    ),
+    Kind(
+        "account.account_already_exists",
+        _("Konto besteht bereits"),
+        Audience.ACCOUNT,
+        unverified_address=True,
+    ),
+    Kind(
+        "account.unknown_account",
+        _("Kein Konto zu dieser Adresse"),
+        Audience.ACCOUNT,
+        unverified_address=True,
+    ),
     Kind("system.test", _("Testnachricht"), Audience.STAFF),
     # --- Volunteers and help requests -----------------------------------------------------
     Kind(
@@ -129,6 +160,7 @@ KINDS: tuple[Kind, ...] = (
         Audience.COORDINATOR,
         in_app=_("Einladung zur Mitarbeit bei %(organisation)s"),
         link="accept_url",
+        unverified_address=True,
     ),
     Kind(
         "volunteers.organisation_verified",
@@ -273,7 +305,12 @@ KINDS += (
         link="offer_url",
     ),
     # To the published person's address (they may have no account): the removal link.
-    Kind("directory.contact_published", _("Eintrag im Verzeichnis"), Audience.ACCOUNT),
+    Kind(
+        "directory.contact_published",
+        _("Eintrag im Verzeichnis"),
+        Audience.ACCOUNT,
+        unverified_address=True,
+    ),
 )
 
 BY_CODE: dict[str, Kind] = {kind.code: kind for kind in KINDS}

@@ -42,7 +42,10 @@ def _base_context(notification: Notification) -> dict[str, Any]:
         "site_url": settings.SITE_URL,
         "ki_name": settings.KI_NAME,
         "ki_short_name": settings.KI_SHORT_NAME,
-        "recipient_name": " ".join(recipient.name.split()) if recipient else "",
+        # An address the platform has not verified reads no name someone else may have typed.
+        "recipient_name": " ".join(recipient.name.split())
+        if recipient and not _to_unverified_address(notification.kind)
+        else "",
         # allauth's templates expect a site object; these two attributes are all they use.
         "current_site": {
             "name": settings.KI_SHORT_NAME,
@@ -55,6 +58,11 @@ def _base_context(notification: Notification) -> dict[str, Any]:
         # allauth's fallback templates display the user; loaded fresh, never stored.
         context["user"] = recipient
     return context
+
+
+def _to_unverified_address(kind: str) -> bool:
+    entry = catalogue.BY_CODE.get(kind)
+    return entry is not None and entry.unverified_address
 
 
 def _is_account(kind: str) -> bool:

@@ -12,6 +12,8 @@ from notifications.services import notify
 
 # Values of allauth's email context that are plain enough to keep in the outbox as JSON.
 _PLAIN_TYPES = (str, int, float, bool, type(None))
+# Values of allauth's context that a user typed: never stored with an account email.
+_CHOSEN_BY_USERS = frozenset({"username", "user_display"})
 
 
 class AccountAdapter(DefaultAccountAdapter):
@@ -27,10 +29,12 @@ class AccountAdapter(DefaultAccountAdapter):
         user = context.get("user")
         if not isinstance(user, User):
             user = User.objects.filter(email__iexact=email).first()
-        plain = {k: v for k, v in context.items() if isinstance(v, _PLAIN_TYPES)}
+        plain = {
+            k: v
+            for k, v in context.items()
+            if isinstance(v, _PLAIN_TYPES) and k not in _CHOSEN_BY_USERS
+        }
         plain["email"] = email
-        if user is not None:
-            plain["user_display"] = user.name
         kind = "account." + template_prefix.rsplit("/", 1)[-1]
         # Each call is its own purpose: a second reset request or a resent verification is a
         # second email, so the key is unique per call.

@@ -86,10 +86,10 @@ def contact_person_create(
         kind="directory.contact_published",
         to_email=person.email,
         dedupe_key=f"directory.contact_published:{person.pk}",
+        # The address was typed by someone else and is not verified: no text a user chose
+        # (not the name or function they typed; an organisation only once the KI verified it).
         context={
-            "name": person.name,
-            "function": person.function,
-            "of": organisation.name
+            "of": (organisation.name if organisation.is_verified else "")
             if organisation
             else _("Stadt-/Gemeindeverwaltung %(town)s") % {"town": town.name},
             "remove_url": removal_url(person),

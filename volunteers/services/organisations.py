@@ -185,9 +185,10 @@ def coordinator_invite(*, organisation: Organisation, email: str, actor) -> Coor
         kind="volunteers.coordinator_invitation",
         to_email=email,
         language=existing or settings.LANGUAGE_CODE,
+        # The address is not verified: no text another user chose (not the inviter's name,
+        # the organisation's name only once the KI has verified it).
         context={
-            "organisation": organisation.name,
-            "invited_by": actor.get_full_name(),
+            "organisation": organisation.name if organisation.is_verified else "",
             "accept_url": invitation_url(invitation),
             "signup_url": settings.SITE_URL + reverse("account_signup"),
             "days": _invitation_max_age() // 86400,
