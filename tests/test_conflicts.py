@@ -457,3 +457,68 @@ def test_the_applicant_does_not_see_refused_steps_in_the_history(funding_case):
     shown = application_history(application, for_applicant=True)
     assert REFUSED not in [row.to_status for row in shown]
 
+
+# --- Hours only from the confirmation and the request's start on -------------------------------
+
+
+@pytest.fixture
+def helper_assignment(help_request):
+    """Confirmed ten days ago on a request open for thirty days."""
+    return AssignmentFactory(
+        help_request=help_request,
+        volunteer=VolunteerFactory(),
+        confirmed=True,
+        confirmed_at=timezone.now() - dt.timedelta(days=10),
+    )
+
+
+def days_ago(n: int) -> dt.date:
+    return timezone.localdate() - dt.timedelta(days=n)
+
+
+def test_hours_before_the_confirmation_are_refused_with_its_date(helper_assignment):
+    from backend.errors import ValidationFailed
+    from volunteers.services.hours import hours_log
+
+    volunteer = helper_assignment.volunteer
+    with pytest.raises(ValidationFailed) as refused:
+        hours_log(assignment=helper_assignment, actor=volunteer, date=days_ago(11), hours=2)
+    assert refused.value.field == "date"
+    confirmed_on = days_ago(10).strftime("%d.%m.%Y")
+    assert refused.value.message == (
+        f"Stunden vor der Zusage für diesen Einsatz ({confirmed_on}) können nicht eingetragen "
+        "werden."
+    )
+    assert not HoursEntry.objects.exists()
+    entry = hours_log(assignment=helper_assignment, actor=volunteer, date=days_ago(10), hours=2)
+    assert entry.date == days_ago(10)
+
+
+def test_hours_before_the_appointment_are_refused_and_named_with_bad_hours(helper_assignment):
+    from backend.errors import ValidationFailed
+    from volunteers.services.hours import hours_log
+
+    request = helper_assignment.help_request
+    request.starts_at = timezone.now() - dt.timedelta(days=3)
+    request.save(update_fields=["starts_at"])
+    with pytest.raises(ValidationFailed) as refused:
+        hours_log(
+            assignment=helper_assignment,
+            actor=helper_assignment.volunteer,
+            date=days_ago(5),
+            hours=30,
+        )
+    assert set(refused.value.errors) == {"date", "hours"}
+    [message] = refused.value.errors["date"]
+    assert message.startswith("Stunden vor dem Beginn des Hilfegesuchs (")
+    assert days_ago(3).strftime("%d.%m.%Y") in message
+    assert not HoursEntry.objects.exists()
+
+
+def test_the_hours_form_names_the_confirmation_date(client, helper_assignment):
+    volunteer = helper_assignment.volunteer
+    client.force_login(volunteer)
+    url = reverse("volunteers:hours_create", args=[helper_assignment.pk])
+    response = client.post(url, {"date": days_ago(12).isoformat(), "hours": "2"}, follow=True)
+    assert "Stunden vor der Zusage für diesen Einsatz" in response.content.decode()
+    assert not HoursEntry.objects.exists()

@@ -34,6 +34,7 @@ from tests.factories import UserFactory, VolunteerFactory
 from tests.funding.factories import ApplicationFactory, ProgrammeYearFactory
 from volunteers.models import (
     ActivityArea,
+    Assignment,
     Consent,
     HelpRequest,
     ReminderRule,
@@ -203,6 +204,15 @@ def build(*, demo: bool = True) -> World:
         message="Passt es <b>Dienstag</b> & Mittwoch?",
     )
     assignment = assignment_accept(assignment=assignment, actor=volunteer)
+    # Hours count from the appointment on (and not before the confirmation): as if the
+    # appointment had been three days ago and the invitation accepted a week before it.
+    HelpRequest.objects.filter(pk=help_request.pk).update(
+        starts_at=_at(today - dt.timedelta(days=3), 9)
+    )
+    Assignment.objects.filter(pk=assignment.pk).update(
+        confirmed_at=timezone.now() - dt.timedelta(days=10)
+    )
+    assignment.refresh_from_db()
     entry = hours_log(
         assignment=assignment,
         actor=volunteer,

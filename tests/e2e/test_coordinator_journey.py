@@ -160,8 +160,9 @@ def test_coordinator_publishes_invites_and_confirms_hours(journey, second_journe
     log_in(second_journey, VOLUNTEER)
     other.goto(reverse("volunteers:dashboard"))
     second_journey.check("Mein Ehrenamt")
-    yesterday = timezone.localdate() - dt.timedelta(days=1)
-    other.get_by_label("Datum").fill(yesterday.isoformat())
+    # Today: the assignment was confirmed today, and hours count from the confirmation on.
+    today = timezone.localdate()
+    other.get_by_label("Datum").fill(today.isoformat())
     other.get_by_label("Stunden", exact=True).fill("2.5")
     other.get_by_label("Notiz").fill("Mathe und Lesen")
     other.get_by_role("button", name="Eintragen").click()

@@ -147,8 +147,9 @@ def test_a_volunteer_on_a_phone_answers_invitations_and_logs_hours(journey):
     assert not HoursEntry.objects.exists()
     journey.check("Stunden mit Fehlern")
 
-    yesterday = timezone.localdate() - dt.timedelta(days=1)
-    mine.get_by_label("Datum").fill(yesterday.isoformat())
+    # Today: the assignment was confirmed today, and hours count from the confirmation on.
+    today = timezone.localdate()
+    mine.get_by_label("Datum").fill(today.isoformat())
     mine.get_by_label("Stunden", exact=True).fill("2.5")
     mine.get_by_role("button", name="Eintragen").click()
     page.wait_for_load_state()

@@ -29,8 +29,14 @@ pytestmark = pytest.mark.django_db
 
 @pytest.fixture
 def assignment(open_request, helper):
-    """The helper's confirmed assignment with the coordinator's organisation."""
-    return AssignmentFactory(help_request=open_request, volunteer=helper, confirmed=True)
+    """The helper's confirmed assignment with the coordinator's organisation, on a request
+    open and confirmed for two years (hours before the confirmation cannot be logged)."""
+    long_ago = timezone.now() - dt.timedelta(days=2 * 366)
+    open_request.opened_at = long_ago
+    open_request.save(update_fields=["opened_at"])
+    return AssignmentFactory(
+        help_request=open_request, volunteer=helper, confirmed=True, confirmed_at=long_ago
+    )
 
 
 def days_ago(n: int) -> dt.date:
@@ -78,9 +84,12 @@ def test_less_than_a_quarter_hour_is_refused_as_the_message_says(assignment, hel
 
 def test_a_day_has_at_most_24_hours_across_all_assignments(organisation, assignment, helper):
     elsewhere = AssignmentFactory(
-        help_request=HelpRequestFactory(organisation=organisation, open=True),
+        help_request=HelpRequestFactory(
+            organisation=organisation, open=True, opened_at=assignment.confirmed_at
+        ),
         volunteer=helper,
         confirmed=True,
+        confirmed_at=assignment.confirmed_at,
     )
     day = days_ago(2)
     hours_log(assignment=assignment, actor=helper, date=day, hours=13)

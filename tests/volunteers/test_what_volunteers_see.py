@@ -374,7 +374,15 @@ def test_declining_from_the_email_link_keeps_the_reason(weekly_request, named_co
 
 @pytest.fixture
 def confirmed(volunteer, weekly_request):
-    return AssignmentFactory(help_request=weekly_request, volunteer=volunteer, confirmed=True)
+    """Confirmed two weeks ago on a request open for a month (hours count from then on)."""
+    weekly_request.opened_at = timezone.now() - dt.timedelta(days=30)
+    weekly_request.save(update_fields=["opened_at"])
+    return AssignmentFactory(
+        help_request=weekly_request,
+        volunteer=volunteer,
+        confirmed=True,
+        confirmed_at=timezone.now() - dt.timedelta(days=14),
+    )
 
 
 def test_a_refused_hours_entry_keeps_what_was_typed_and_names_every_problem(client, confirmed):

@@ -4,7 +4,10 @@ confirmed assignment, and a way to read the text of a PDF."""
 
 from __future__ import annotations
 
+import datetime as dt
+
 import pytest
+from django.utils import timezone
 
 from tests.factories import MembershipFactory, OrganisationFactory, TownFactory, VolunteerFactory
 from tests.volunteers.factories import AssignmentFactory, HelpRequestFactory
@@ -46,4 +49,11 @@ def helper(db):
 
 @pytest.fixture
 def assignment(open_request, helper):
-    return AssignmentFactory(help_request=open_request, volunteer=helper, confirmed=True)
+    """Confirmed a year ago on a request open since then (hours count from the confirmation
+    on)."""
+    year_ago = timezone.now() - dt.timedelta(days=365)
+    open_request.opened_at = year_ago
+    open_request.save(update_fields=["opened_at"])
+    return AssignmentFactory(
+        help_request=open_request, volunteer=helper, confirmed=True, confirmed_at=year_ago
+    )

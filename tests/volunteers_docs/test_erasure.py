@@ -195,6 +195,14 @@ def seeded(db):
     HelpRequest.objects.filter(pk=ended.pk).update(confirmed_count=1)
     assignment_withdraw(assignment=ended_assignment, actor=z, note=f"Viele Grüße, {NAME} ({PHONE})")
 
+    # Both were confirmed two years ago, on requests open since then: hours count from then on.
+    two_years_ago = timezone.now() - dt.timedelta(days=2 * 366)
+    HelpRequest.objects.filter(pk__in=[full_x.pk, request_y.pk]).update(opened_at=two_years_ago)
+    Assignment.objects.filter(pk__in=[confirmed_x.pk, confirmed_y.pk]).update(
+        confirmed_at=two_years_ago
+    )
+    confirmed_x.refresh_from_db()
+    confirmed_y.refresh_from_db()
     # Hours: confirmed in two years and two organisations, one submitted, one rejected.
     last_year = dt.date(timezone.localdate().year - 1, 11, 14)
     for assignment, date, hours, confirm in (

@@ -24,7 +24,7 @@ from tests.volunteers.factories import (
     HelpRequestFactory,
     HoursEntryFactory,
 )
-from volunteers.models import Consent, VolunteerLanguage
+from volunteers.models import Assignment, Consent, HelpRequest, VolunteerLanguage
 from volunteers.services.assignments import assignment_accept, assignment_offer
 from volunteers.services.certificates import certificate_for
 from volunteers.services.consents import consent_give
@@ -67,6 +67,11 @@ def people(open_request, coordinator):
     user_set_totp(user=anna, secret=TOTP_SECRET)
     offered = assignment_offer(help_request=open_request, volunteer=anna, message="Gern!")
     confirmed = assignment_accept(assignment=offered, actor=coordinator)
+    # Accepted a week ago on a request open since then: yesterday's hours count.
+    week_ago = timezone.now() - dt.timedelta(days=7)
+    HelpRequest.objects.filter(pk=open_request.pk).update(opened_at=week_ago)
+    Assignment.objects.filter(pk=confirmed.pk).update(confirmed_at=week_ago)
+    confirmed.refresh_from_db()
     entry = hours_log(
         assignment=confirmed,
         actor=anna,

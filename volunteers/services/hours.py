@@ -13,7 +13,7 @@ from django.db import transaction
 from django.db.models import Sum
 from django.db.models.functions import ExtractYear
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 
 from backend.conflicts import OWN_HOURS, records_refusals, refuse
@@ -30,15 +30,20 @@ MAX_HOURS_PER_DAY = Decimal(24)
 @transaction.atomic
 def hours_log(*, assignment: Assignment, actor, date: dt.date, hours, note: str = "") -> HoursEntry:
     """Raises PermissionDenied (not the volunteer's assignment) and ValidationFailed (future
-    date, not more than 0, over 24 hours that day, assignment never confirmed). A date in
-    the future and hours out of range are named together (`errors`), so a form shows both."""
+    date, a date before the assignment was confirmed or before the help request began, not
+    more than 0, over 24 hours that day, assignment never confirmed). A wrong date and hours
+    out of range are named together (`errors`), so a form shows both."""
     if actor.pk != assignment.volunteer_id:
         raise PermissionDenied
+    # The stored row, not the caller's copy: when it was confirmed decides which days count.
+    assignment = Assignment.objects.select_related("help_request").get(pk=assignment.pk)
     if assignment.confirmed_at is None:
         raise ValidationFailed(_("Stunden können erst nach der Zusage eingetragen werden."))
     problems: dict[str, list[str]] = {}
     if date > timezone.localdate():
         problems["date"] = [_("Stunden in der Zukunft können nicht eingetragen werden.")]
+    elif (too_early := _too_early(assignment, date)) is not None:
+        problems["date"] = [too_early]
     try:
         hours = Decimal(str(hours)).quantize(Decimal("0.01"))
     except InvalidOperation:
@@ -65,6 +70,30 @@ def hours_log(*, assignment: Assignment, actor, date: dt.date, hours, note: str 
     return HoursEntry.objects.create(
         assignment=assignment, date=date, hours=hours, note=note.strip()[:200]
     )
+
+
+def _help_request_began(assignment: Assignment) -> dt.date:
+    """The first day of the help request: its appointment when it has one, else the day it
+    was first open (published), else the day it was made."""
+    help_request = assignment.help_request
+    began = help_request.starts_at or help_request.opened_at or help_request.created_at
+    return timezone.localdate(began)
+
+
+def _too_early(assignment: Assignment, date: dt.date) -> str | None:
+    """Why hours on `date` cannot count: before the assignment was confirmed or before the
+    help request began (the later of both is named)."""
+    confirmed_on = timezone.localdate(assignment.confirmed_at)
+    began_on = _help_request_began(assignment)
+    if date < began_on and began_on > confirmed_on:
+        return _(
+            "Stunden vor dem Beginn des Hilfegesuchs (%(date)s) können nicht eingetragen werden."
+        ) % {"date": formats.date_format(began_on, "SHORT_DATE_FORMAT")}
+    if date < confirmed_on:
+        return _(
+            "Stunden vor der Zusage für diesen Einsatz (%(date)s) können nicht eingetragen werden."
+        ) % {"date": formats.date_format(confirmed_on, "SHORT_DATE_FORMAT")}
+    return None
 
 
 def _review(entry: HoursEntry, actor, to: str) -> HoursEntry:
