@@ -22,7 +22,7 @@ from __future__ import annotations
 import datetime as dt
 import random
 import unicodedata
-from contextlib import nullcontext
+from contextlib import nullcontext, suppress
 from dataclasses import dataclass, field
 from decimal import Decimal
 from functools import partial
@@ -32,6 +32,7 @@ from django.utils import timezone
 
 from backend.accounts.models import User
 from backend.accounts.services import user_create_verified, user_set_totp
+from backend.errors import DomainError
 from backend.management.demo_history import happened
 from volunteers.models import (
     ActivityArea,
@@ -52,6 +53,7 @@ from volunteers.services.assignments import (
     assignment_invite,
     assignment_offer,
     assignment_withdraw,
+    invitations_expire,
 )
 from volunteers.services.help_requests import (
     help_request_close,
@@ -910,9 +912,17 @@ class District:
                 ),
             )
         if plan.status == "expired":
-            # Nobody took it on: one invitation declined, then silence until it expired.
-            for person in self._candidates(plan, before=plan.created, invite=True)[:1]:
+            # Nobody took it on: one invitation declined, one never answered (it expired with
+            # the request), then silence until it expired.
+            candidates = self._candidates(plan, before=plan.created, invite=True)
+            for person in candidates[:1]:
                 self._ask(plan, person, "invite", plan.created - 3, "declined", 2)
+            for person in candidates[1:2]:
+                plan.engaged.add(person.email)
+                self.chronicle.add(
+                    self.moment(max(1, plan.created - 4), 11),
+                    lambda pl=plan, pe=person: self._invite_unanswered(pl, pe),
+                )
             return
         # Helpers confirmed: all places of a filled request; of an open one, some, and the
         # rest of an open request still has places (and answers pending, if recent).
@@ -959,6 +969,15 @@ class District:
         )
         if plan.status != "draft":
             help_request_open(help_request=plan.request, actor=coordinator)
+
+    def _invite_unanswered(self, plan: RequestPlan, person: Person) -> None:
+        """An invitation nobody answers (the weekly budget may have run out: then none)."""
+        with suppress(DomainError):
+            assignment_invite(
+                help_request=plan.request,
+                volunteer=person.user,
+                actor=self.coordinators[plan.organisation][0],
+            )
 
     def _ask(
         self, plan: RequestPlan, person: Person, how: str, days_ago: int, outcome: str, after: int
@@ -1191,6 +1210,8 @@ class District:
         self.chronicle.run()
         # Requests whose "open until" is today: the expiry sweep as it runs tonight.
         help_requests_expire(today=self.today + dt.timedelta(days=1))
+        # ... and then unanswered invitations of ended requests or older than two weeks.
+        invitations_expire()
         # Teilnahmebescheinigungen of the past trainings, issued now (a PDF prints its date);
         # last week's course is still to do for the KI.
         for training in self.trainings.values():
