@@ -19,6 +19,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from backend.conflicts import OWN_OFFER, records_refusals, refuse
 from backend.errors import (
     CapacityExceeded,
     ConflictError,
@@ -237,14 +238,27 @@ def assignments_invite_many(
     return result
 
 
+@records_refusals
 @transaction.atomic
 def assignment_accept(*, assignment: Assignment, actor, via_link: bool = False) -> Assignment:
     """Confirm an invitation (the volunteer) or an offer (a coordinator).
 
     Locks the help request row first; raises CapacityExceeded when it is full, ConflictError
-    when the assignment was already answered, PermissionDenied for the wrong side."""
+    when the assignment was already answered, PermissionDenied for the wrong side,
+    ConflictOfInterest when a coordinator would accept their own offer (audit row, nothing
+    else changes)."""
     if not via_link and not can_answer_assignment(actor, assignment):
         raise PermissionDenied
+    if assignment.status == Assignment.Status.OFFERED and assignment.volunteer_id == actor.pk:
+        refuse(
+            assignment,
+            actor=actor,
+            rule=OWN_OFFER,
+            message=_(
+                "Interessenkonflikt: Ihr eigenes Hilfsangebot nimmt eine andere Person der "
+                "Koordination an, nicht Sie selbst."
+            ),
+        )
     help_request = HelpRequest.objects.select_for_update().get(pk=assignment.help_request_id)
     assignment = Assignment.objects.select_for_update().get(pk=assignment.pk)
     if assignment.status not in (Assignment.Status.INVITED, Assignment.Status.OFFERED):
