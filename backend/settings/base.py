@@ -299,7 +299,8 @@ CELERY_BEAT_SCHEDULE = {
         "task": "notifications.sweep",
         "schedule": crontab(minute="*"),
     },
-    # Help requests past their "open until" date become expired (volunteers.tasks). Shortly
+    # Help requests past their "open until" date become expired (volunteers.tasks), and
+    # invitations nobody answered expire (their request ended, or 14 days passed). Shortly
     # after midnight, so that a request open "until today" stays open all of today.
     "volunteers-expire-help-requests": {
         "task": "volunteers.expire_help_requests",
