@@ -34,7 +34,8 @@ class Measure:
 
 def measures() -> list[Measure]:
     return [
-        Measure("volunteers", _("Ehrenamtliche (Wohnort)"), count),
+        # No chart of volunteers per town: a bar carries the exact number, and a town of one
+        # or two (or the count hiding it) must read "weniger als 3" / "nicht ausgewiesen".
         Measure("requests_open", _("Offene Hilfegesuche"), count),
         Measure("hours", _("Bestätigte Stunden"), hours),
         Measure("money_committed", _("Bewilligte KOMM-AN-Mittel"), money),

@@ -12,7 +12,7 @@ from django.db import connection, connections
 
 from tests.conftest import IN_CI, require_service
 from tests.factories import MembershipFactory, OrganisationFactory
-from tests.volunteers.factories import AssignmentFactory, HelpRequestFactory
+from tests.volunteers.factories import AssignmentFactory, HelpRequestFactory, HoursEntryFactory
 from volunteers.models import Assignment, HelpRequest, VolunteerCertificate
 from volunteers.services.assignments import assignment_accept, assignment_offer
 from volunteers.services.certificates import certificate_for
@@ -60,7 +60,10 @@ def in_parallel(*jobs: Callable[[], object]) -> list[object]:
 
 def test_parallel_downloads_store_one_certificate():
     volunteer = contactable_volunteer(full_name="Paula Parallel")
-    AssignmentFactory(volunteer=volunteer, confirmed=True)
+    # A Nachweis needs confirmed hours (without them it is refused, not issued).
+    HoursEntryFactory(
+        assignment=AssignmentFactory(volunteer=volunteer, confirmed=True), confirmed=True
+    )
 
     results = in_parallel(*[lambda: certificate_for(volunteer=volunteer)] * 4)
 
