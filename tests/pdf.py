@@ -59,13 +59,8 @@ def pdf_words(pdf: bytes) -> str:
     return " ".join(pdf_text(pdf).split())
 
 
-def tiny_pdf() -> bytes:
-    """A complete one-page PDF (header, objects, cross-reference table, trailer)."""
-    objects = [
-        b"<< /Type /Catalog /Pages 2 0 R >>",
-        b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
-        b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 200 200] >>",
-    ]
+def pdf_of(*objects: bytes) -> bytes:
+    """A PDF with these objects (1 is the catalogue) and a correct cross-reference table."""
     out = bytearray(b"%PDF-1.4\n")
     offsets = []
     for number, body in enumerate(objects, start=1):
@@ -80,6 +75,15 @@ def tiny_pdf() -> bytes:
         xref,
     )
     return bytes(out)
+
+
+def tiny_pdf() -> bytes:
+    """A complete one-page PDF (header, objects, cross-reference table, trailer)."""
+    return pdf_of(
+        b"<< /Type /Catalog /Pages 2 0 R >>",
+        b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
+        b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 200 200] >>",
+    )
 
 
 def pdf_to_pngs(pdf: bytes, stem: Path, *, scale: float = 2) -> list[Path]:

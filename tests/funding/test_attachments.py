@@ -34,7 +34,7 @@ from funding.services.attachments import (
     sniff,
 )
 from tests.factories import MembershipFactory
-from tests.pdf import pdf_pages, tiny_pdf
+from tests.pdf import pdf_of, pdf_pages, tiny_pdf
 
 from .factories import ApplicationFactory, approved, coordinator_of, submitted
 
@@ -312,24 +312,6 @@ def two_page_pdf() -> bytes:
 def weasyprint_pdf() -> bytes:
     """A PDF as the platform itself writes them (WeasyPrint, compressed streams, fonts)."""
     return render_pdf("pdf/base.html", {})
-
-
-def pdf_of(*objects: bytes) -> bytes:
-    """A PDF with these objects (1 is the catalogue) and a correct cross-reference table."""
-    out = bytearray(b"%PDF-1.4\n")
-    offsets = []
-    for number, body in enumerate(objects, start=1):
-        offsets.append(len(out))
-        out += b"%d 0 obj\n" % number + body + b"\nendobj\n"
-    xref = len(out)
-    out += b"xref\n0 %d\n0000000000 65535 f \n" % (len(objects) + 1)
-    for offset in offsets:
-        out += b"%010d 00000 n \n" % offset
-    out += b"trailer\n<< /Size %d /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n" % (
-        len(objects) + 1,
-        xref,
-    )
-    return bytes(out)
 
 
 # HTML right behind the header, then a whole PDF: PDFium repairs and opens it, a browser that
